@@ -1,0 +1,129 @@
+package mraos;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import mraos.config.MraosConfig;
+import mraos.db.Database;
+import mraos.embedded.EmbeddedServices;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import verticles.gateway.GatewayVerticle;
+import verticles.kafka.KafkaVerticle;
+
+import java.io.FileNotFoundException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One MRAOS node: the embedded services it was asked for, the schema brought up to date, a Vert.x instance (clustered
+ * when configured) and its verticles. {@link Main} runs one; tests run as many as they need.
+ */
+public final class Node implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  private static final long DEPLOY_TIMEOUT_S = 120;
+
+  private final EmbeddedServices embedded;
+  private final MraosConfig config;
+  private final Vertx vertx;
+
+  private Node(EmbeddedServices embedded, MraosConfig config, Vertx vertx) {
+    this.embedded = embedded;
+    this.config = config;
+    this.vertx = vertx;
+  }
+
+  /** Starts a node and returns once every verticle is deployed (readiness then follows the dependencies). */
+  public static Node start(MraosConfig requested) throws Exception {
+    EmbeddedServices embedded = EmbeddedServices.startMissing(requested);
+    Vertx vertx = null;
+    try {
+      MraosConfig config = embedded.effectiveConfig();
+      Database.migrate(config.database());
+      vertx = vertx(config).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+      Node node = new Node(embedded, config, vertx);
+      node.deploy();
+      node.announce();
+      return node;
+    } catch (Exception e) {
+      if (vertx != null) {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+      embedded.close();
+      throw e;
+    }
+  }
+
+  private void deploy() throws Exception {
+    JsonObject json = config.json();
+    Set<String> ids = new LinkedHashSet<>();
+    ids.add(vertx.deployVerticle("java:" + KafkaVerticle.class.getName(), new DeploymentOptions().setConfig(json))
+        .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS));
+    ids.add(vertx.deployVerticle("java:" + GatewayVerticle.class.getName(), new DeploymentOptions().setConfig(json)
+        .setInstances(config.http().instances())).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS));
+    Readiness.expectDeployments(vertx, ids);
+  }
+
+  private static Future<Vertx> vertx(MraosConfig config) throws FileNotFoundException {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setRegistryName("mraos-" + config.node().name())
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory());
+    if (!config.cluster().enabled()) {
+      return Future.succeededFuture(builder.with(options).build());
+    }
+    Config hazelcast = new FileSystemXmlConfig(config.cluster().configFile().toFile());
+    if (!config.cluster().members().isEmpty()) {
+      hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(config.cluster().members());
+    }
+    options.setHAEnabled(true).setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()));
+    return builder.with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
+  }
+
+  private void announce() {
+    String base = "http://localhost:" + config.http().port();
+    LOG.info("MRAOS node {} is up: {} (readiness {}/health/ready, metrics {}/metrics)", config.node().name(), base, base, base);
+    embedded.issuer().ifPresent(issuer -> {
+      LOG.info(issuer.howToGetAToken());
+      LOG.info("Then:         curl -H \"Authorization: Bearer $TOKEN\" {}/api/v1/work-orders", base);
+    });
+  }
+
+  public MraosConfig config() {
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public EmbeddedServices embedded() {
+    return embedded;
+  }
+
+  @Override
+  public void close() {
+    try {
+      vertx.close().await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
+    }
+    embedded.close();
+    LOG.info("MRAOS node {} stopped", config.node().name());
+  }
+}

@@ -1,0 +1,143 @@
+package mraos.audit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import mraos.config.MraosConfig.AuditConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes audit rows in batches (one round trip for up to {@code audit.batch-size} rows, or whatever gathered within
+ * {@code audit.flush-interval-ms}), so auditing every request costs the hot path almost nothing. One instance per
+ * verticle, used on its event loop only. While the database is unreachable rows wait, up to a bound; past it the
+ * oldest are dropped with an error log naming how many.
+ */
+public final class AuditLog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+
+  static final String INSERT = """
+      INSERT INTO integration_audit_log (timestamp, integration_type, direction, external_system, request_payload,
+          response_payload, http_status_code, processing_time_ms, success, error_message, user_id, correlation_id,
+          http_method, endpoint, node)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final AuditConfig config;
+  private final String node;
+  private final int maxPending;
+  private List<Tuple> pending = new ArrayList<>();
+  private List<Promise<Void>> waiting = new ArrayList<>();
+  private long timer = -1;
+  private boolean writing;
+
+  public AuditLog(Vertx vertx, Pool pool, AuditConfig config, String node) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.config = config;
+    this.node = node;
+    this.maxPending = config.batchSize() * 50;
+  }
+
+  /** Queues the row; the future completes once it is committed (or failed to be). */
+  public Future<Void> record(AuditEntry entry) {
+    if (pending.size() >= maxPending) {
+      pending.remove(0);
+      waiting.remove(0).tryFail("audit backlog full");
+      LOG.error("Audit backlog full ({} rows waiting for the database): dropped the oldest row", maxPending);
+    }
+    pending.add(toTuple(entry));
+    Promise<Void> promise = Promise.promise();
+    waiting.add(promise);
+    if (pending.size() >= config.batchSize()) {
+      flush();
+    } else if (timer < 0 && !writing) {
+      timer = vertx.setTimer(config.flushIntervalMs(), id -> {
+        timer = -1;
+        flush();
+      });
+    }
+    return promise.future();
+  }
+
+  /** Writes whatever is waiting now; the future completes when it is stored. */
+  public Future<Void> flush() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    if (writing || pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = pending;
+    List<Promise<Void>> promises = waiting;
+    pending = new ArrayList<>();
+    waiting = new ArrayList<>();
+    writing = true;
+    return pool.preparedQuery(INSERT).executeBatch(batch)
+        .<Void>mapEmpty()
+        .onComplete(ar -> {
+          writing = false;
+          if (ar.failed()) {
+            LOG.error("Could not write {} audit row(s): {}; keeping them for the next attempt", batch.size(), ar.cause().getMessage());
+            pending.addAll(0, batch);
+            waiting.addAll(0, promises);
+            if (timer < 0) {
+              timer = vertx.setTimer(Math.max(1000, config.flushIntervalMs()), id -> {
+                timer = -1;
+                flush();
+              });
+            }
+            return;
+          }
+          promises.forEach(Promise::tryComplete);
+          if (!pending.isEmpty()) {
+            flush();
+          }
+        });
+  }
+
+  private Tuple toTuple(AuditEntry e) {
+    return Tuple.from(new Object[] {
+        OffsetDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC), e.integrationType(), e.direction().sql(), e.externalSystem(),
+        jsonb(e.requestPayload()), jsonb(e.responsePayload()), e.httpStatus(), (int) Math.min(Integer.MAX_VALUE, e.processingTimeMs()),
+        e.success(), e.errorMessage(), truncate(e.userId(), 50), truncate(e.correlationId(), 100), e.httpMethod(),
+        truncate(e.endpoint(), 300), node});
+  }
+
+  /** JSON stays JSON; anything else (a CSV body, broken JSON) is kept as text inside {"raw": ...}; huge ones truncated. */
+  private Object jsonb(Object payload) {
+    if (payload == null) {
+      return null;
+    }
+    if (payload instanceof JsonObject || payload instanceof JsonArray) {
+      String text = payload.toString();
+      if (text.length() <= config.maxPayloadChars()) {
+        return payload;
+      }
+      return new JsonObject().put("truncated", true).put("raw", text.substring(0, config.maxPayloadChars()));
+    }
+    String text = payload.toString();
+    JsonObject raw = new JsonObject();
+    if (text.length() > config.maxPayloadChars()) {
+      raw.put("truncated", true);
+      text = text.substring(0, config.maxPayloadChars());
+    }
+    return raw.put("raw", text);
+  }
+
+  private static String truncate(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
+  }
+}

@@ -1,0 +1,55 @@
+package mraos.db;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import mraos.config.MraosConfig.DatabaseConfig;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** PostgreSQL, the system of record: schema migrations at start-up and the node's shared connection pool. */
+public final class Database {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  /** Every verticle of a node that asks for the pool gets this one (Vert.x shares pools by name). */
+  public static final String POOL_NAME = "mraos";
+
+  private Database() {
+  }
+
+  /** Brings the schema up to date (Flyway over JDBC). Blocking: runs once, before any verticle is deployed. */
+  public static void migrate(DatabaseConfig config) {
+    PgConnectOptions options = connectOptions(config);
+    String jdbcUrl = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
+    MigrateResult result = Flyway.configure()
+        .dataSource(jdbcUrl, options.getUser(), options.getPassword())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    LOG.info("Database schema at version {} ({} migration(s) applied now)", result.targetSchemaVersion != null
+        ? result.targetSchemaVersion : "current", result.migrationsExecuted);
+  }
+
+  /** The node's pool; callers in different verticles share one set of connections. */
+  public static Pool pool(Vertx vertx, DatabaseConfig config) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.poolSize()).setShared(true).setName(POOL_NAME))
+        .connectingTo(connectOptions(config))
+        .using(vertx)
+        .build();
+  }
+
+  /** Accepts {@code postgresql://user:pw@host:port/db} (or with {@code jdbc:} before it); user and password fill gaps. */
+  public static PgConnectOptions connectOptions(DatabaseConfig config) {
+    String url = config.url().startsWith("jdbc:") ? config.url().substring("jdbc:".length()) : config.url();
+    PgConnectOptions options = PgConnectOptions.fromUri(url);
+    if (options.getUser() == null || options.getUser().isEmpty() || url.indexOf('@') < 0) {
+      options.setUser(config.user()).setPassword(config.password());
+    }
+    return options.setPipeliningLimit(256).setCachePreparedStatements(true).setReconnectAttempts(0);
+  }
+}

@@ -1,0 +1,94 @@
+package mraos.embedded;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * A real PostgreSQL server (zonky's packaged binaries) for a node that has no database configured, with the role
+ * and database MRAOS would find on a real server. Data persists in its directory across restarts unless asked otherwise.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
+  public static final String DATABASE = "mraos";
+
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /**
+   * @param dataDir   where the cluster lives
+   * @param port      0 for any free port
+   * @param fresh     wipe the directory first (tests)
+   */
+  public static EmbeddedDatabase start(Path dataDir, int port, String user, String password, boolean fresh) throws IOException {
+    Files.createDirectories(dataDir);
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+        .setDataDirectory(dataDir)
+        .setCleanDataDirectory(fresh)
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("max_connections", "200")
+        // durability stays on: the embedded default is a real system of record, not a cache
+        .setServerConfig("synchronous_commit", "on");
+    if (port > 0) {
+      builder.setPort(port);
+    }
+    EmbeddedPostgres postgres = builder.start();
+    try {
+      ensureRoleAndDatabase(postgres, user, password);
+    } catch (SQLException e) {
+      postgres.close();
+      throw new IOException("Embedded PostgreSQL started but the " + DATABASE + " database could not be prepared", e);
+    }
+    LOG.info("Embedded PostgreSQL listening on 127.0.0.1:{}, data in {}", postgres.getPort(), dataDir.toAbsolutePath());
+    return new EmbeddedDatabase(postgres);
+  }
+
+  private static void ensureRoleAndDatabase(EmbeddedPostgres postgres, String user, String password) throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+      if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", user)) {
+        st.execute("CREATE ROLE \"" + user.replace("\"", "") + "\" LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+      }
+      if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", DATABASE)) {
+        st.execute("CREATE DATABASE " + DATABASE + " OWNER \"" + user.replace("\"", "") + "\"");
+      }
+    }
+  }
+
+  private static boolean exists(Connection c, String sql, String name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  /** The URL MRAOS's configuration takes ({@code database.url}). */
+  public String url() {
+    return "postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+  }
+
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+  }
+}

@@ -1,0 +1,81 @@
+package mraos.embedded;
+
+import mraos.config.MraosConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Starts the embedded stand-ins for whatever the configuration leaves empty (PostgreSQL, Kafka, the OAuth issuer) and
+ * gives back the configuration pointing at them. Closing stops them, last started first.
+ */
+public final class EmbeddedServices implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServices.class);
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private MraosConfig effective;
+  private EmbeddedIssuer issuer;
+
+  private EmbeddedServices() {
+  }
+
+  public static EmbeddedServices startMissing(MraosConfig config) throws Exception {
+    EmbeddedServices services = new EmbeddedServices();
+    try {
+      services.start(config);
+      return services;
+    } catch (Exception e) {
+      services.close();
+      throw e;
+    }
+  }
+
+  private void start(MraosConfig config) throws Exception {
+    Map<String, Object> changes = new LinkedHashMap<>();
+    if (config.database().embedded()) {
+      EmbeddedDatabase db = EmbeddedDatabase.start(config.node().dataDir().resolve("postgres"),
+          config.database().embeddedPort(), config.database().user(), config.database().password(), false);
+      started.push(db);
+      changes.put("database.url", db.url());
+    }
+    if (config.kafka().embedded()) {
+      EmbeddedKafka kafka = EmbeddedKafka.start(config.node().dataDir().resolve("kafka"), config.kafka().embeddedPort(),
+          config.kafka().embeddedControllerPort());
+      started.push(kafka);
+      changes.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+    }
+    if (config.security().embeddedIssuerWanted()) {
+      issuer = EmbeddedIssuer.start(config.security().embeddedIssuer(), config.security().audience());
+      started.push(issuer);
+      changes.put("security.issuer", issuer.issuerUrl());
+    }
+    effective = changes.isEmpty() ? config : config.with(changes);
+  }
+
+  /** The configuration with the embedded services' addresses filled in. */
+  public MraosConfig effectiveConfig() {
+    return effective;
+  }
+
+  public Optional<EmbeddedIssuer> issuer() {
+    return Optional.ofNullable(issuer);
+  }
+
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable service = started.pop();
+      try {
+        service.close();
+      } catch (Exception e) {
+        LOG.warn("Stopping {} failed: {}", service.getClass().getSimpleName(), e.getMessage());
+      }
+    }
+  }
+}

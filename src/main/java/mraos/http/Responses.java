@@ -1,0 +1,23 @@
+package mraos.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Every JSON answer goes out through here, so the audit trail sees exactly what the caller got. */
+public final class Responses {
+
+  /** Routing-context key holding the body that was sent. */
+  public static final String BODY_KEY = "mraos.response-body";
+
+  private Responses() {
+  }
+
+  public static Future<Void> json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.put(BODY_KEY, body);
+    return ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(body.toBuffer());
+  }
+}

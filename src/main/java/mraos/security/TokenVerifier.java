@@ -1,0 +1,205 @@
+package mraos.security;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.NoSuchKeyIdException;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import mraos.config.MraosConfig.SecurityConfig;
+import mraos.http.ApiError;
+import mraos.http.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Verifies OAuth 2.0 bearer JWTs the way a resource server must: signature against the issuer's published keys
+ * (OpenID discovery, then JWKS), expiry with a small leeway, exact issuer, audience, and a named client. Only local
+ * verification: an invalid token is refused, never "asked about" at the issuer. Keys are fetched again when a token
+ * names a key id we do not know (the issuer rotated its keys), at most once per {@link #KEY_REFRESH_MIN_MS}.
+ * One instance per verticle: its state is only touched on that verticle's event loop.
+ */
+public final class TokenVerifier {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
+  static final long KEY_REFRESH_MIN_MS = 30_000;
+
+  private final Vertx vertx;
+  private final SecurityConfig config;
+  private final String issuer;
+  private final WebClient http;
+  private JWTAuth jwt;
+  private long keysFetchedAt;
+  private boolean closed;
+  private String lastProblem = "issuer not contacted yet";
+
+  public TokenVerifier(Vertx vertx, SecurityConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.issuer = stripSlash(config.effectiveIssuer());
+    this.http = WebClient.create(vertx, new WebClientOptions()
+        .setShared(true).setName("mraos-token-issuer").setConnectTimeout(5_000).setIdleTimeout(30));
+  }
+
+  /** Starts discovery in the background and keeps trying until it succeeds; never waits for the issuer. */
+  public void start() {
+    discover().onFailure(err -> {
+      lastProblem = err.getMessage();
+      LOG.warn("Cannot load the signing keys of issuer {} yet ({}); retrying in {} ms, the API answers 503 meanwhile",
+          issuer, err.getMessage(), config.discoveryRetryMs());
+      if (!closed) {
+        vertx.setTimer(config.discoveryRetryMs(), id -> start());
+      }
+    });
+  }
+
+  public boolean ready() {
+    return jwt != null;
+  }
+
+  /** Why the verifier is not ready (for the health endpoint). */
+  public String problem() {
+    return ready() ? "" : lastProblem;
+  }
+
+  public void close() {
+    closed = true;
+    http.close();
+  }
+
+  /** The caller named by a valid token, or a failed future with an {@link ApiError} (401, or 503 before discovery). */
+  public Future<Caller> verify(String token) {
+    if (jwt == null) {
+      return Future.failedFuture(ApiError.of(503, ErrorCode.SERVICE_UNAVAILABLE,
+          "Cannot verify tokens yet: the token issuer " + issuer + " has not been reached (" + lastProblem + ")")
+          .header("Retry-After", String.valueOf(Math.max(1, config.discoveryRetryMs() / 1000))));
+    }
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(err -> {
+          if (err instanceof NoSuchKeyIdException && System.currentTimeMillis() - keysFetchedAt > KEY_REFRESH_MIN_MS) {
+            return discover().compose(v -> jwt.authenticate(new TokenCredentials(token)));
+          }
+          return Future.failedFuture(err);
+        })
+        .transform(ar -> ar.succeeded() ? toCaller(ar.result()) : Future.failedFuture(invalidToken(describe(ar.cause()))));
+  }
+
+  private Future<Caller> toCaller(User user) {
+    JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+    if (!claims.containsKey("exp")) {
+      return Future.failedFuture(invalidToken("The access token has no expiry (exp)"));
+    }
+    for (String claim : config.clientIdClaims()) {
+      Object value = claims.getValue(claim);
+      if (value instanceof String id && !id.isBlank()) {
+        return Future.succeededFuture(new Caller(id, scopes(claims)));
+      }
+    }
+    return Future.failedFuture(invalidToken("The access token names no client (claims " + config.clientIdClaims() + ")"));
+  }
+
+  private static Set<String> scopes(JsonObject claims) {
+    Set<String> scopes = new LinkedHashSet<>();
+    Object scope = claims.getValue("scope");
+    if (scope instanceof String text) {
+      for (String s : text.trim().split("\\s+")) {
+        if (!s.isEmpty()) {
+          scopes.add(s);
+        }
+      }
+    }
+    Object scp = claims.getValue("scp");
+    if (scp instanceof JsonArray array) {
+      array.forEach(s -> scopes.add(String.valueOf(s)));
+    }
+    return scopes;
+  }
+
+  private static String describe(Throwable err) {
+    String message = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    if (message.contains("expired")) {
+      return "The access token expired";
+    }
+    if (message.contains("audience")) {
+      return "The access token is not meant for MRAOS (audience)";
+    }
+    if (message.contains("issuer")) {
+      return "The access token comes from another issuer";
+    }
+    if (message.contains("none")) {
+      return "Unsigned access tokens (alg none) are refused";
+    }
+    if (err instanceof NoSuchKeyIdException) {
+      return "The access token is signed with a key the issuer does not publish";
+    }
+    return "The access token is invalid (" + message + ")";
+  }
+
+  static ApiError invalidToken(String description) {
+    return ApiError.of(401, ErrorCode.INT_001, description)
+        .header("WWW-Authenticate", "Bearer realm=\"mraos\", error=\"invalid_token\", error_description=\""
+            + description.replace("\"", "'") + "\"");
+  }
+
+  private Future<Void> discover() {
+    String discoveryUrl = issuer + "/.well-known/openid-configuration";
+    return getJson(discoveryUrl)
+        .compose(doc -> {
+          if (!issuer.equals(stripSlash(doc.getString("issuer", "")))) {
+            return Future.failedFuture("discovery document at " + discoveryUrl + " names issuer '" + doc.getString("issuer")
+                + "', expected '" + issuer + "'");
+          }
+          String jwksUri = doc.getString("jwks_uri");
+          return jwksUri == null ? Future.failedFuture("discovery document has no jwks_uri") : getJson(jwksUri);
+        })
+        .compose(jwks -> {
+          JsonArray keys = jwks.getJsonArray("keys", new JsonArray());
+          if (keys.isEmpty()) {
+            return Future.failedFuture("the issuer publishes no signing keys");
+          }
+          JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
+              .setIssuer(issuer)
+              .setAudience(List.of(config.audience()))
+              .setLeeway(config.leewaySeconds()));
+          keys.stream().map(JsonObject.class::cast).filter(TokenVerifier::isSigningKey).forEach(options::addJwk);
+          jwt = JWTAuth.create(vertx, options);
+          keysFetchedAt = System.currentTimeMillis();
+          lastProblem = "";
+          LOG.info("Verifying bearer tokens of issuer {} ({} signing key(s))", issuer, options.getJwks().size());
+          return Future.<Void>succeededFuture();
+        });
+  }
+
+  private static boolean isSigningKey(JsonObject jwk) {
+    String use = jwk.getString("use");
+    return use == null || "sig".equals(use);
+  }
+
+  private Future<JsonObject> getJson(String url) {
+    return http.getAbs(url).timeout(10_000).send().compose((HttpResponse<io.vertx.core.buffer.Buffer> response) -> {
+      if (response.statusCode() != 200) {
+        return Future.failedFuture(url + " answered HTTP " + response.statusCode());
+      }
+      try {
+        return Future.succeededFuture(response.bodyAsJsonObject());
+      } catch (RuntimeException e) {
+        return Future.failedFuture(url + " did not answer JSON");
+      }
+    });
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}

@@ -1,0 +1,37 @@
+package verticles.gateway;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import mraos.http.ApiError;
+import mraos.http.ErrorCode;
+import mraos.security.Caller;
+import mraos.security.TokenVerifier;
+
+/** Requires a valid OAuth 2.0 bearer token on every API call; the verified {@link Caller} goes into the context. */
+final class Authentication implements Handler<RoutingContext> {
+
+  private final TokenVerifier tokens;
+
+  Authentication(TokenVerifier tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || header.length() <= 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ctx.fail(ApiError.of(401, ErrorCode.INT_001, header == null ? "A bearer token is required (Authorization: Bearer <token>)"
+              : "The Authorization header must carry a bearer token")
+          .header("WWW-Authenticate", "Bearer realm=\"mraos\""));
+      return;
+    }
+    tokens.verify(header.substring(7).trim()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.put(Caller.CONTEXT_KEY, ar.result());
+        ctx.next();
+      } else {
+        ctx.fail(ar.cause());
+      }
+    });
+  }
+}

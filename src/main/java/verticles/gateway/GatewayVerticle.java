@@ -1,0 +1,74 @@
+package verticles.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
+import mraos.audit.AuditLog;
+import mraos.config.MraosConfig;
+import mraos.db.Database;
+import mraos.http.CorrelationIds;
+import mraos.security.TokenVerifier;
+import verticles.erp.ErpRoutes;
+import verticles.workorders.WorkOrderRoutes;
+
+import java.time.Clock;
+
+/**
+ * The HTTP front door (one instance per core, stateless): health, metrics and the API under {@code /api/v1}. Every API
+ * call is authenticated by bearer token; integration endpoints are also audited and rate-limited per client. The
+ * areas (ERP, work orders, ...) mount their own routes.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private AuditLog audit;
+  private TokenVerifier tokens;
+
+  @Override
+  public Future<?> start() {
+    MraosConfig config = MraosConfig.from(config());
+    Clock clock = Clock.systemUTC();
+    Pool pool = Database.pool(vertx, config.database());
+    tokens = new TokenVerifier(vertx, config.security());
+    tokens.start();
+    audit = new AuditLog(vertx, pool, config.audit(), config.node().name());
+    AuditTrail auditTrail = new AuditTrail(audit, clock);
+
+    Router router = Router.router(vertx);
+    router.route().handler(CorrelationIds::handle);
+    Health.mount(router, vertx, pool, tokens);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    router.route(AuditTrail.PREFIX + "*").handler(auditTrail);
+    router.route("/api/*").handler(new Authentication(tokens));
+    router.route(AuditTrail.PREFIX + "*").handler(new RateLimit(new RateLimiter(vertx, clock,
+        config.security().requestsPerMinute())));
+
+    ApiContext api = new ApiContext(vertx, router, pool, clock, config, auditTrail::label);
+    ErpRoutes.mount(api);
+    WorkOrderRoutes.mount(api);
+
+    FailureHandler failures = new FailureHandler(config.http().maxBodyBytes());
+    router.route().failureHandler(failures);
+    router.errorHandler(404, failures).errorHandler(405, failures);
+
+    return vertx.createHttpServer(new HttpServerOptions()
+            .setHost(config.http().host())
+            .setPort(config.http().port())
+            .setCompressionSupported(true))
+        .requestHandler(router)
+        .listen()
+        .map(HttpServer::actualPort);
+  }
+
+  @Override
+  public Future<?> stop() {
+    tokens.close();
+    return audit.flush();
+  }
+}

@@ -1,0 +1,79 @@
+package verticles.kafka;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import mraos.Addresses;
+import mraos.Readiness;
+import mraos.config.MraosConfig;
+import mraos.config.MraosConfig.KafkaConfig;
+import mraos.db.Database;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * This node's link to Kafka (one per node): the producer that relays the outbox, and a periodic check that the Kafka
+ * cluster answers, reported as the "kafka" component of /health/ready. Start-up never waits for the broker.
+ */
+public final class KafkaVerticle extends VerticleBase {
+
+  static final String COMPONENT = "kafka";
+
+  private KafkaProducer<String, String> producer;
+  private KafkaAdminClient admin;
+  private OutboxRelay relay;
+  private long healthTimer;
+
+  @Override
+  public Future<?> start() {
+    MraosConfig config = MraosConfig.from(config());
+    KafkaConfig kafka = config.kafka();
+    Readiness.report(vertx, COMPONENT, false, "not checked yet");
+    producer = KafkaProducer.create(vertx, producerConfig(kafka, config.node().name()));
+    admin = KafkaAdminClient.create(vertx, Map.of(
+        "bootstrap.servers", kafka.bootstrapServers(),
+        "request.timeout.ms", "5000",
+        "default.api.timeout.ms", "5000"));
+    relay = new OutboxRelay(vertx, Database.pool(vertx, config.database()), producer, kafka);
+    vertx.eventBus().localConsumer(Addresses.OUTBOX_WAKE_UP, message -> relay.wakeUp());
+    relay.start();
+    checkCluster();
+    healthTimer = vertx.setPeriodic(kafka.healthCheckIntervalMs(), id -> checkCluster());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(healthTimer);
+    relay.stop();
+    Readiness.forget(vertx, COMPONENT);
+    return Future.join(producer.close(), admin.close());
+  }
+
+  private void checkCluster() {
+    admin.describeCluster().onComplete(ar -> {
+      if (ar.succeeded()) {
+        Readiness.report(vertx, COMPONENT, true, ar.result().getNodes().size() + " broker(s), cluster " + ar.result().getClusterId());
+      } else {
+        Readiness.report(vertx, COMPONENT, false, "Kafka unreachable: " + ar.cause().getMessage());
+      }
+    });
+  }
+
+  static Map<String, String> producerConfig(KafkaConfig kafka, String nodeName) {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", kafka.bootstrapServers());
+    config.put("client.id", "mraos-" + nodeName);
+    config.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    config.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    config.put("acks", "all");
+    config.put("enable.idempotence", "true");
+    config.put("linger.ms", String.valueOf(kafka.lingerMs()));
+    config.put("delivery.timeout.ms", String.valueOf(kafka.deliveryTimeoutMs()));
+    config.put("request.timeout.ms", String.valueOf(Math.min(30_000, kafka.deliveryTimeoutMs() - kafka.lingerMs())));
+    config.put("max.block.ms", String.valueOf(kafka.deliveryTimeoutMs()));
+    return config;
+  }
+}

@@ -1,0 +1,112 @@
+package verticles.kafka;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import mraos.config.MraosConfig.KafkaConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Moves committed events from {@code outbox_events} to Kafka, oldest first, and deletes them once Kafka acknowledged
+ * them (at least once; consumers deduplicate on the envelope's message_id). One relay works at a time in the whole
+ * cluster (a PostgreSQL advisory lock held by its transaction), which keeps events in commit order. Woken after each
+ * commit on this node, and polling in case a node died with events left behind.
+ */
+final class OutboxRelay {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+
+  /** Arbitrary constant naming the relay's advisory lock ("MRAOSOBX"). */
+  static final long LOCK_KEY = 0x4D52414F534F4258L;
+  static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1) AS leader";
+  static final String NEXT = """
+      SELECT event_id, topic, message_key, envelope::text AS envelope FROM outbox_events ORDER BY event_id LIMIT $1""";
+  static final String DELETE = "DELETE FROM outbox_events WHERE event_id = ANY($1)";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final KafkaProducer<String, String> producer;
+  private final KafkaConfig config;
+  private boolean running;
+  private boolean again;
+  private boolean backingOff;
+  private boolean stopped;
+  private long pollTimer = -1;
+
+  OutboxRelay(Vertx vertx, Pool pool, KafkaProducer<String, String> producer, KafkaConfig config) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.producer = producer;
+    this.config = config;
+  }
+
+  void start() {
+    pollTimer = vertx.setPeriodic(config.outboxPollIntervalMs(), id -> wakeUp());
+    wakeUp();
+  }
+
+  void stop() {
+    stopped = true;
+    vertx.cancelTimer(pollTimer);
+  }
+
+  /** Something was committed (or the poll timer fired): relay now, or right after the round under way. */
+  void wakeUp() {
+    if (stopped || backingOff) {
+      return;
+    }
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    again = false;
+    pool.withTransaction(this::relayBatch).onComplete(ar -> {
+      running = false;
+      if (ar.failed()) {
+        LOG.warn("Outbox relay could not deliver events to Kafka ({}); next attempt in {} ms", ar.cause().getMessage(),
+            config.outboxRetryBackoffMs());
+        backingOff = true;
+        vertx.setTimer(config.outboxRetryBackoffMs(), id -> {
+          backingOff = false;
+          wakeUp();
+        });
+      } else if (ar.result() >= config.outboxBatchSize() || again) {
+        wakeUp();
+      }
+    });
+  }
+
+  /** @return how many events were relayed (0 when another node's relay holds the lock) */
+  private Future<Integer> relayBatch(SqlConnection tx) {
+    return tx.preparedQuery(TRY_LOCK).execute(Tuple.of(LOCK_KEY)).compose(lock -> {
+      if (!lock.iterator().next().getBoolean("leader")) {
+        return Future.succeededFuture(0);
+      }
+      return tx.preparedQuery(NEXT).execute(Tuple.of(config.outboxBatchSize())).compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.succeededFuture(0);
+        }
+        List<Future<?>> sends = new ArrayList<>(rows.size());
+        List<Long> ids = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+          ids.add(row.getLong("event_id"));
+          sends.add(producer.send(KafkaProducerRecord.create(row.getString("topic"), row.getString("message_key"),
+              row.getString("envelope"))));
+        }
+        return Future.all(sends)
+            .compose(sent -> tx.preparedQuery(DELETE).execute(Tuple.of(ids.toArray(Long[]::new))))
+            .map(deleted -> ids.size());
+      });
+    });
+  }
+}

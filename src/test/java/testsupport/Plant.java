@@ -1,0 +1,64 @@
+package testsupport;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.UUID;
+
+/** Payloads shaped like the spec's examples, with unique ids so tests never collide on the shared database. */
+public final class Plant {
+
+  private Plant() {
+  }
+
+  public static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+  }
+
+  public static JsonObject material(String materialId, String partNumber, String partName) {
+    return new JsonObject()
+        .put("material_id", materialId)
+        .put("part_number", partNumber)
+        .put("part_name", partName)
+        .put("description", partName + " for standard washers")
+        .put("category", "Fabricated Parts")
+        .put("unit_of_measure", "EA")
+        .put("standard_cost", 12.50)
+        .put("currency", "USD")
+        .put("is_active", true);
+  }
+
+  public static JsonObject materials(JsonObject... materials) {
+    return new JsonObject().put("materials", new JsonArray(java.util.List.of((Object[]) materials)));
+  }
+
+  public static JsonObject bomLine(String materialId, String partNumber, String partName, int quantity) {
+    return new JsonObject()
+        .put("material_id", materialId)
+        .put("part_number", partNumber)
+        .put("part_name", partName)
+        .put("quantity_required", quantity)
+        .put("unit_of_measure", "EA");
+  }
+
+  /** The spec's §3.2.1 example event with the given ids and bill of materials. */
+  public static JsonObject workOrderEvent(String eventType, String erpWorkOrderId, JsonObject... bom) {
+    return new JsonObject()
+        .put("event_type", eventType)
+        .put("timestamp", java.time.Instant.now().toString())
+        .put("work_order", new JsonObject()
+            .put("erp_work_order_id", erpWorkOrderId)
+            .put("work_order_number", erpWorkOrderId.replaceAll("\\D", ""))
+            .put("product_id", "PROD-WD-100")
+            .put("product_name", "Washer Door Assembly")
+            .put("product_variant", "Standard - White")
+            .put("quantity_ordered", 200)
+            .put("unit_of_measure", "EA")
+            .put("priority", "high")
+            .put("due_date", "2025-11-18T14:30:00Z")
+            .put("customer_order_id", "CO-12345")
+            .put("production_line_preference", "Line 2")
+            .put("bill_of_materials", new JsonArray(java.util.List.of((Object[]) bom)))
+            .put("special_instructions", "Quality inspection required before packaging"));
+  }
+}

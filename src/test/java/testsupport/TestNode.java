@@ -1,0 +1,62 @@
+package testsupport;
+
+import mraos.Node;
+import mraos.config.MraosConfig;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+
+/** An MRAOS node started against the shared test services, with the clients a test needs to talk to it. */
+public final class TestNode implements AutoCloseable {
+
+  public final TestServices services;
+  public final Node node;
+  public final Api api;
+  public final Db db;
+  public final Tokens tokens;
+
+  private TestNode(TestServices services, Node node) {
+    this.services = services;
+    this.node = node;
+    MraosConfig config = node.config();
+    this.api = new Api(config.http().port());
+    this.db = new Db(config.database().url(), config.database().user(), config.database().password());
+    this.tokens = new Tokens(services.issuer);
+  }
+
+  public static TestNode start() {
+    return start(Map.of());
+  }
+
+  /** Starts a node with these configuration keys changed, and waits until it reports ready. */
+  public static TestNode start(Map<String, Object> overrides) {
+    TestServices services = TestServices.get();
+    try {
+      TestNode node = new TestNode(services, Node.start(services.nodeConfig(overrides)));
+      node.awaitReady();
+      return node;
+    } catch (Exception e) {
+      throw new IllegalStateException("Node did not start: " + e.getMessage(), e);
+    }
+  }
+
+  public void awaitReady() {
+    await("node ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> api.get("/health/ready", null).status() == 200);
+  }
+
+  public String token(String clientId) {
+    return tokens.of(clientId);
+  }
+
+  public MraosConfig config() {
+    return node.config();
+  }
+
+  @Override
+  public void close() {
+    node.close();
+  }
+}

@@ -1,0 +1,83 @@
+package testsupport;
+
+import mraos.config.ConfigLoader;
+import mraos.config.MraosConfig;
+import mraos.embedded.EmbeddedDatabase;
+import mraos.embedded.EmbeddedIssuer;
+import mraos.embedded.EmbeddedKafka;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The real services every test shares, started once per test JVM: PostgreSQL (zonky), a Kafka broker (KRaft) and the
+ * OAuth 2.0 issuer, on free loopback ports. Test classes start MRAOS nodes against them with {@link #nodeConfig}.
+ */
+public final class TestServices {
+
+  private static TestServices instance;
+  private static final AtomicInteger NODES = new AtomicInteger();
+
+  public final Path root;
+  public final EmbeddedDatabase database;
+  public final EmbeddedKafka kafka;
+  public final EmbeddedIssuer issuer;
+  private final MraosConfig base;
+
+  private TestServices() throws Exception {
+    root = Files.createTempDirectory("mraos-test-");
+    MraosConfig defaults = MraosConfig.from(ConfigLoader.defaults());
+    database = EmbeddedDatabase.start(root.resolve("postgres"), 0, defaults.database().user(), defaults.database().password(), true);
+    kafka = EmbeddedKafka.start(root.resolve("kafka"), Ports.free(), Ports.free());
+    MraosConfig withIssuerPort = defaults.with(Map.of("security.embedded-issuer.port", Ports.free()));
+    issuer = EmbeddedIssuer.start(withIssuerPort.security().embeddedIssuer(), defaults.security().audience());
+    base = withIssuerPort.with(Map.of(
+        "database.url", database.url(),
+        "kafka.bootstrap-servers", kafka.bootstrapServers(),
+        "security.issuer", issuer.issuerUrl(),
+        "node.data-dir", root.resolve("node").toString(),
+        "http.instances", 2,
+        // tests send far more than a real ERP would; RateLimitTest sets its own limit
+        "security.rate-limit.requests-per-minute", 1_000_000,
+        "kafka.outbox.poll-interval-ms", 200,
+        "kafka.outbox.retry-backoff-ms", 300));
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-services-stop"));
+  }
+
+  public static synchronized TestServices get() {
+    if (instance == null) {
+      try {
+        instance = new TestServices();
+      } catch (Exception e) {
+        throw new IllegalStateException("Could not start the test services", e);
+      }
+    }
+    return instance;
+  }
+
+  /** Configuration of a node using the shared services, on its own free HTTP port, with these keys changed. */
+  public MraosConfig nodeConfig(Map<String, Object> overrides) {
+    Map<String, Object> changes = new HashMap<>();
+    changes.put("http.port", Ports.free());
+    changes.put("node.name", "test-node-" + NODES.incrementAndGet());
+    changes.putAll(overrides);
+    return base.with(changes);
+  }
+
+  public MraosConfig nodeConfig() {
+    return nodeConfig(Map.of());
+  }
+
+  private void stop() {
+    try {
+      issuer.close();
+      kafka.close();
+      database.close();
+    } catch (Exception ignored) {
+      // the JVM is ending
+    }
+  }
+}
