@@ -42,6 +42,11 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /** Wraps a node a test started itself (e.g. one that is not meant to become ready). */
+  public static TestNode wrap(TestServices services, Node node) {
+    return new TestNode(services, node);
+  }
+
   public void awaitReady() {
     await("node ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
         .until(() -> api.get("/health/ready", null).status() == 200);

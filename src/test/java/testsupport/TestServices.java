@@ -76,6 +76,9 @@ public final class TestServices {
       issuer.close();
       kafka.close();
       database.close();
+      try (var paths = Files.walk(root)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     } catch (Exception ignored) {
       // the JVM is ending
     }

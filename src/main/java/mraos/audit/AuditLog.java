@@ -90,7 +90,7 @@ public final class AuditLog {
         .onComplete(ar -> {
           writing = false;
           if (ar.failed()) {
-            LOG.error("Could not write {} audit row(s): {}; keeping them for the next attempt", batch.size(), ar.cause().getMessage());
+            LOG.warn("Could not write {} audit row(s): {}; keeping them for the next attempt", batch.size(), ar.cause().getMessage());
             pending.addAll(0, batch);
             waiting.addAll(0, promises);
             if (timer < 0) {

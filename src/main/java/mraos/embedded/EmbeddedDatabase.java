@@ -13,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL server (zonky's packaged binaries) for a node that has no database configured, with the role
@@ -32,13 +34,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
   /**
    * @param dataDir   where the cluster lives
    * @param port      0 for any free port
-   * @param fresh     wipe the directory first (tests)
+   * @param fresh     start from an empty directory (tests); the data is kept when the server stops either way
    */
   public static EmbeddedDatabase start(Path dataDir, int port, String user, String password, boolean fresh) throws IOException {
+    if (fresh) {
+      deleteRecursively(dataDir);
+    }
     Files.createDirectories(dataDir);
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
         .setDataDirectory(dataDir)
-        .setCleanDataDirectory(fresh)
+        .setCleanDataDirectory(false)
         .setPGStartupWait(Duration.ofSeconds(60))
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "200")
@@ -74,6 +79,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
       }
     }
   }

@@ -9,6 +9,7 @@ import mraos.http.ApiError;
 import mraos.http.CorrelationIds;
 import mraos.http.ErrorCode;
 import mraos.http.Responses;
+import mraos.http.Unavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,8 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
 
+  static final int UNAVAILABLE_RETRY_AFTER_S = 30;
+
   private final int maxBodyBytes;
 
   FailureHandler(int maxBodyBytes) {
@@ -30,7 +33,10 @@ final class FailureHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     ApiError error = toApiError(ctx);
     String correlationId = CorrelationIds.of(ctx);
-    if (error.status() >= 500) {
+    if (error.status() == 503) {
+      LOG.warn("{} {} answered 503: {} (correlation id {})", ctx.request().method(), ctx.normalizedPath(), error.getMessage(),
+          correlationId);
+    } else if (error.status() >= 500) {
       LOG.error("{} {} failed (correlation id {})", ctx.request().method(), ctx.normalizedPath(), correlationId, ctx.failure());
     } else {
       LOG.info("{} {} refused: {} {} {} (correlation id {})", ctx.request().method(), ctx.normalizedPath(), error.status(),
@@ -50,6 +56,10 @@ final class FailureHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof DecodeException) {
       return ApiError.badRequest("The request body is not valid JSON");
+    }
+    if (Unavailable.is(failure)) {
+      return ApiError.of(503, ErrorCode.SERVICE_UNAVAILABLE, "MRAOS cannot reach a system it needs (" + failure.getMessage()
+          + "); retry shortly").header("Retry-After", String.valueOf(UNAVAILABLE_RETRY_AFTER_S));
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     return switch (status) {

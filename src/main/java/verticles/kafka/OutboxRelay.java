@@ -73,7 +73,7 @@ final class OutboxRelay {
     pool.withTransaction(this::relayBatch).onComplete(ar -> {
       running = false;
       if (ar.failed()) {
-        LOG.warn("Outbox relay could not deliver events to Kafka ({}); next attempt in {} ms", ar.cause().getMessage(),
+        LOG.warn("Outbox relay round failed ({}); events stay in the outbox, next attempt in {} ms", ar.cause().getMessage(),
             config.outboxRetryBackoffMs());
         backingOff = true;
         vertx.setTimer(config.outboxRetryBackoffMs(), id -> {

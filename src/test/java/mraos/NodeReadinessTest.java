@@ -1,0 +1,186 @@
+package mraos;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import mraos.embedded.EmbeddedDatabase;
+import mraos.embedded.EmbeddedKafka;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import testsupport.Api.Response;
+import testsupport.KafkaTopic;
+import testsupport.Plant;
+import testsupport.Ports;
+import testsupport.TestNode;
+import testsupport.TestServices;
+import verticles.erp.ErpRoutes;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * /health/ready tells the truth: UP only while PostgreSQL, Kafka and the token issuer answer and every verticle runs.
+ * Outages of PostgreSQL and Kafka (this class has its own, so it can stop them) turn it DOWN and back, and an event
+ * committed while Kafka is down reaches Kafka once it is back: nothing is lost.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NodeReadinessTest {
+
+  static Path dir;
+  static EmbeddedDatabase database;
+  static EmbeddedKafka kafka;
+  static int kafkaPort;
+  static int controllerPort;
+  static TestNode node;
+  static String erp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = Files.createTempDirectory("mraos-readiness-");
+    TestServices shared = TestServices.get();
+    database = EmbeddedDatabase.start(dir.resolve("postgres"), Ports.free(), "mraos", "mraos", true);
+    kafkaPort = Ports.free();
+    controllerPort = Ports.free();
+    kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort, controllerPort);
+    node = TestNode.start(Map.of(
+        "database.url", database.url(),
+        "kafka.bootstrap-servers", kafka.bootstrapServers(),
+        "kafka.health-check-interval-ms", 300,
+        "kafka.producer.delivery-timeout-ms", 5000));
+    erp = node.token("erp-connector");
+    assertThat(shared.issuer).isNotNull();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+    kafka.close();
+    database.close();
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Test
+  @Order(1)
+  void readyWhenDatabaseKafkaIssuerAndVerticlesAreUp() {
+    Response ready = node.api.get("/health/ready", null);
+
+    assertThat(ready.status()).isEqualTo(200);
+    JsonObject body = ready.json();
+    assertThat(body.getString("outcome")).isEqualTo("UP");
+    assertThat(checks(body)).containsEntry("database", "UP").containsEntry("components", "UP")
+        .containsEntry("token-issuer", "UP").containsEntry("verticles", "UP");
+    assertThat(node.api.get("/health/live", null).status()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(2)
+  void kafkaOutageMakesTheNodeNotReadyAndEventsWaitInTheOutboxUntilItIsBack() throws Exception {
+    seedMaterial();
+    kafka.close();
+
+    await("not ready without Kafka").atMost(Duration.ofSeconds(30)).until(() -> node.api.get("/health/ready", null).status() == 503);
+    JsonObject ready = node.api.get("/health/ready", null).json();
+    assertThat(checks(ready)).containsEntry("components", "DOWN").containsEntry("database", "UP");
+    assertThat(node.api.get("/health/live", null).status()).isEqualTo(200);
+
+    // ERP is still served: the order and its event commit together in PostgreSQL
+    String erpId = Plant.unique("WO-ERP");
+    Response created = node.api.postJson(ErpRoutes.WORK_ORDERS, erp, Plant.workOrderEvent("work_order.created", erpId,
+        Plant.bomLine(material, "A-1", "Panel", 2)));
+    assertThat(created.status()).as(created.toString()).isEqualTo(200);
+    String id = created.json().getString("mraos_work_order_id");
+    assertThat(node.db.count("SELECT count(*) FROM outbox_events WHERE message_key = ?", id)).isEqualTo(1);
+
+    kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort, controllerPort);
+
+    await("ready again").atMost(Duration.ofSeconds(60)).until(() -> node.api.get("/health/ready", null).status() == 200);
+    try (KafkaTopic topic = new KafkaTopic(kafka.bootstrapServers(), "work-orders")) {
+      topic.await(e -> id.equals(e.getJsonObject("payload").getJsonObject("work_order").getString("mraos_work_order_id")),
+          Duration.ofSeconds(60));
+    }
+    await("outbox drained").atMost(Duration.ofSeconds(30))
+        .until(() -> node.db.count("SELECT count(*) FROM outbox_events WHERE message_key = ?", id) == 0);
+  }
+
+  @Test
+  @Order(3)
+  void databaseOutageMakesTheNodeNotReadyAndRequestsGet503UntilItIsBack() throws Exception {
+    seedMaterial();
+    database.close();
+
+    await("not ready without PostgreSQL").atMost(Duration.ofSeconds(30))
+        .until(() -> node.api.get("/health/ready", null).status() == 503);
+    assertThat(checks(node.api.get("/health/ready", null).json())).containsEntry("database", "DOWN");
+    Response refused = node.api.postJson(ErpRoutes.WORK_ORDERS, erp, Plant.workOrderEvent("work_order.created",
+        Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 2)));
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+    assertThat(refused.json().getString("error_code")).isEqualTo("SERVICE_UNAVAILABLE");
+    assertThat(refused.header("Retry-After")).isPresent();
+
+    database = EmbeddedDatabase.start(dir.resolve("postgres"), Integer.parseInt(database.url().replaceAll(".*:(\\d+)/.*", "$1")),
+        "mraos", "mraos", false);
+
+    await("ready again").atMost(Duration.ofSeconds(60)).until(() -> node.api.get("/health/ready", null).status() == 200);
+    Response accepted = node.api.postJson(ErpRoutes.WORK_ORDERS, erp, Plant.workOrderEvent("work_order.created",
+        Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 2)));
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(4)
+  void aNodeThatCannotReachItsTokenIssuerIsNotReadyAndAnswers503() {
+    try (TestNode orphan = TestNodeWithoutIssuer.start()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> node.api.get("/health/ready", null).status() == 200);
+      Response ready = orphan.api.get("/health/ready", null);
+      assertThat(ready.status()).isEqualTo(503);
+      assertThat(checks(ready.json())).containsEntry("token-issuer", "DOWN");
+      Response call = orphan.api.get("/api/v1/work-orders", erp);
+      assertThat(call.status()).isEqualTo(503);
+      assertThat(call.header("Retry-After")).isPresent();
+    }
+  }
+
+  static String material;
+
+  private static void seedMaterial() {
+    if (material == null) {
+      material = Plant.unique("MAT");
+      Response response = node.api.postJson(ErpRoutes.MATERIALS, erp, Plant.materials(Plant.material(material, "A-1", "Panel")));
+      assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    }
+  }
+
+  private static Map<String, String> checks(JsonObject health) {
+    Map<String, String> checks = new java.util.HashMap<>();
+    JsonArray list = health.getJsonArray("checks", new JsonArray());
+    list.forEach(c -> checks.put(((JsonObject) c).getString("id"), ((JsonObject) c).getString("status")));
+    return checks;
+  }
+
+  /** A node pointed at an issuer that does not answer. */
+  static final class TestNodeWithoutIssuer {
+    static TestNode start() {
+      TestServices services = TestServices.get();
+      try {
+        Node started = Node.start(services.nodeConfig(Map.of("security.issuer", "http://localhost:" + Ports.free() + "/mraos",
+            "security.discovery-retry-ms", 500)));
+        return TestNode.wrap(services, started);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package mraos.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** conf/mraos.yaml's defaults, a file of overrides, then MRAOS_* environment variables. */
+class ConfigLoaderTest {
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    MraosConfig config = MraosConfig.from(ConfigLoader.load(null, Map.of()));
+
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.database().embedded()).isTrue();
+    assertThat(config.kafka().embedded()).isTrue();
+    assertThat(config.security().effectiveIssuer()).isEqualTo("http://localhost:8180/mraos");
+    assertThat(config.security().requestsPerMinute()).isEqualTo(100);
+    assertThat(config.security().erpAllowedClients()).containsExactly("erp-connector");
+    assertThat(config.security().embeddedIssuer().clients()).containsOnlyKeys(
+        "erp-connector", "mes-connector", "hr-connector", "inventory-connector", "supervisor");
+    assertThat(config.http().instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void environmentVariablesOverrideAnyKeyWithItsType() {
+    MraosConfig config = MraosConfig.from(ConfigLoader.load(null, Map.of(
+        "MRAOS_HTTP_PORT", "9090",
+        "MRAOS_DATABASE_POOL_SIZE", "4",
+        "MRAOS_CLUSTER_ENABLED", "true",
+        "MRAOS_SECURITY_ERP_ALLOWED_CLIENTS", "erp-connector, erp-batch",
+        "MRAOS_SECURITY_EMBEDDED_ISSUER_CLIENTS_ERP_CONNECTOR_SECRET", "s3cret",
+        "MRAOS_DATABASE_URL", "postgresql://db.plant.local:5432/mraos")));
+
+    assertThat(config.http().port()).isEqualTo(9090);
+    assertThat(config.database().poolSize()).isEqualTo(4);
+    assertThat(config.cluster().enabled()).isTrue();
+    assertThat(config.security().erpAllowedClients()).containsExactlyInAnyOrder("erp-connector", "erp-batch");
+    assertThat(config.security().embeddedIssuer().clients().get("erp-connector").secret()).isEqualTo("s3cret");
+    assertThat(config.database().embedded()).isFalse();
+  }
+
+  @Test
+  void aValueOfTheWrongTypeNamesTheVariable() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("MRAOS_HTTP_PORT", "eighty")))
+        .hasMessageContaining("MRAOS_HTTP_PORT").hasMessageContaining("http.port");
+    assertThatThrownBy(() -> MraosConfig.from(ConfigLoader.load(null, Map.of("MRAOS_HTTP_PORT", "70000"))))
+        .hasMessageContaining("http.port");
+  }
+
+  @Test
+  void aFileOverridesOnlyWhatItNamesAndUnknownKeysAreRefused(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("plant.yaml");
+    Files.writeString(file, "http:\n  port: 9191\nsecurity:\n  rate-limit:\n    requests-per-minute: 600\n");
+
+    MraosConfig config = MraosConfig.from(ConfigLoader.load(file, Map.of("MRAOS_HTTP_PORT", "9292")));
+
+    assertThat(config.http().port()).as("the environment wins over the file").isEqualTo(9292);
+    assertThat(config.security().requestsPerMinute()).isEqualTo(600);
+    assertThat(config.security().audience()).isEqualTo("mraos");
+
+    Files.writeString(file, "http:\n  prot: 9191\n");
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).hasMessageContaining("http.prot");
+  }
+
+  @Test
+  void theOverridesFileComesFromTheCommandLineOrTheEnvironment(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a.yaml"), "http:\n  port: 1\n");
+
+    assertThat(ConfigLoader.overridesFile(new String[] {"--config", file.toString()}, Map.of())).isEqualTo(file);
+    assertThat(ConfigLoader.overridesFile(new String[0], Map.of("MRAOS_CONFIG", file.toString()))).isEqualTo(file);
+    assertThatThrownBy(() -> ConfigLoader.overridesFile(new String[] {"--config", dir.resolve("missing.yaml").toString()}, Map.of()))
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void withChangesKeysAndValidatesAgain() {
+    MraosConfig config = MraosConfig.from(ConfigLoader.defaults());
+
+    MraosConfig changed = config.with(Map.of("http.port", 7070, "security.known-clients", new io.vertx.core.json.JsonArray(List.of("a"))));
+
+    assertThat(changed.http().port()).isEqualTo(7070);
+    assertThat(changed.security().knownClients()).containsExactly("a");
+    assertThat(config.http().port()).as("the original is unchanged").isEqualTo(8080);
+  }
+}
