@@ -40,6 +40,11 @@ public record MraosConfig(
         json);
   }
 
+  /** Name of this node's Micrometer registry (several nodes may share a JVM in tests). */
+  public String metricsRegistryName() {
+    return "mraos-" + node.name();
+  }
+
   /** A copy of this configuration with some keys changed (dotted paths), validated again. */
   public MraosConfig with(Map<String, Object> changes) {
     JsonObject copy = json.copy();

@@ -1,5 +1,7 @@
 package verticles.gateway;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -9,6 +11,7 @@ import mraos.audit.AuditEntry;
 import mraos.audit.AuditLog;
 import mraos.http.CorrelationIds;
 import mraos.http.Responses;
+import mraos.metrics.Meters;
 import mraos.security.Caller;
 
 import java.time.Clock;
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Audits every request to {@code /api/v1/integrations/**}, accepted or refused (spec §9.3): payloads, status, time
@@ -31,11 +35,13 @@ final class AuditTrail implements Handler<RoutingContext> {
 
   private final AuditLog log;
   private final Clock clock;
+  private final MeterRegistry meters;
   private final Map<String, Label> labels = new ConcurrentHashMap<>();
 
-  AuditTrail(AuditLog log, Clock clock) {
+  AuditTrail(AuditLog log, Clock clock, MeterRegistry meters) {
     this.log = log;
     this.clock = clock;
+    this.meters = meters;
   }
 
   void label(String path, String integrationType, String externalSystem) {
@@ -52,9 +58,14 @@ final class AuditTrail implements Handler<RoutingContext> {
       Caller caller = ctx.get(Caller.CONTEXT_KEY);
       String path = ctx.normalizedPath();
       Label label = labels.getOrDefault(path, unlabelled(path));
+      long nanos = System.nanoTime() - startNanos;
+      Tags tags = Tags.of(Meters.TAG_SYSTEM, label.externalSystem(), Meters.TAG_INTEGRATION, label.integrationType(),
+          Meters.TAG_OUTCOME, Meters.outcome(status));
+      meters.counter(Meters.INTEGRATION_REQUESTS, tags).increment();
+      meters.timer(Meters.INTEGRATION_DURATION, tags).record(nanos, TimeUnit.NANOSECONDS);
       log.record(new AuditEntry(started, label.integrationType(), AuditEntry.Direction.INBOUND, label.externalSystem(),
           requestPayload(ctx.body() == null ? null : ctx.body().buffer()), response, status,
-          (System.nanoTime() - startNanos) / 1_000_000, status < 400,
+          nanos / 1_000_000, status < 400,
           status < 400 || response == null ? null : response.getString("message"),
           caller == null ? null : caller.clientId(), CorrelationIds.of(ctx), ctx.request().method().name(), path));
     });

@@ -12,6 +12,7 @@ import mraos.audit.AuditLog;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.http.CorrelationIds;
+import mraos.metrics.Meters;
 import mraos.security.TokenVerifier;
 import verticles.erp.ErpRoutes;
 import verticles.workorders.WorkOrderRoutes;
@@ -36,12 +37,14 @@ public final class GatewayVerticle extends VerticleBase {
     tokens = new TokenVerifier(vertx, config.security());
     tokens.start();
     audit = new AuditLog(vertx, pool, config.audit(), config.node().name());
-    AuditTrail auditTrail = new AuditTrail(audit, clock);
+    AuditTrail auditTrail = new AuditTrail(audit, clock, Meters.registry(config.metricsRegistryName()));
 
     Router router = Router.router(vertx);
     router.route().handler(CorrelationIds::handle);
     Health.mount(router, vertx, pool, tokens);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(config.metricsRegistryName()));
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
+        .sendFile("webroot/openapi.yaml"));
 
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     router.route(AuditTrail.PREFIX + "*").handler(auditTrail);

@@ -1,17 +1,21 @@
 package verticles.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.sqlclient.Pool;
 import mraos.Addresses;
 import mraos.Readiness;
 import mraos.config.MraosConfig;
 import mraos.config.MraosConfig.KafkaConfig;
 import mraos.db.Database;
+import mraos.metrics.Meters;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This node's link to Kafka (one per node): the producer that relays the outbox, and a periodic check that the Kafka
@@ -20,6 +24,9 @@ import java.util.Map;
 public final class KafkaVerticle extends VerticleBase {
 
   static final String COMPONENT = "kafka";
+  static final String COUNT_PENDING = "SELECT count(*) FROM outbox_events";
+
+  private final AtomicLong outboxPending = new AtomicLong();
 
   private KafkaProducer<String, String> producer;
   private KafkaAdminClient admin;
@@ -36,11 +43,14 @@ public final class KafkaVerticle extends VerticleBase {
         "bootstrap.servers", kafka.bootstrapServers(),
         "request.timeout.ms", "5000",
         "default.api.timeout.ms", "5000"));
-    relay = new OutboxRelay(vertx, Database.pool(vertx, config.database()), producer, kafka);
+    Pool pool = Database.pool(vertx, config.database());
+    MeterRegistry meters = Meters.registry(config.metricsRegistryName());
+    relay = new OutboxRelay(vertx, pool, producer, kafka, meters);
+    meters.gauge(Meters.OUTBOX_PENDING, outboxPending);
     vertx.eventBus().localConsumer(Addresses.OUTBOX_WAKE_UP, message -> relay.wakeUp());
     relay.start();
-    checkCluster();
-    healthTimer = vertx.setPeriodic(kafka.healthCheckIntervalMs(), id -> checkCluster());
+    checkHealth(pool);
+    healthTimer = vertx.setPeriodic(kafka.healthCheckIntervalMs(), id -> checkHealth(pool));
     return Future.succeededFuture();
   }
 
@@ -52,7 +62,8 @@ public final class KafkaVerticle extends VerticleBase {
     return Future.join(producer.close(), admin.close());
   }
 
-  private void checkCluster() {
+  private void checkHealth(Pool pool) {
+    pool.query(COUNT_PENDING).execute().onSuccess(rows -> outboxPending.set(rows.iterator().next().getLong(0)));
     admin.describeCluster().onComplete(ar -> {
       if (ar.succeeded()) {
         Readiness.report(vertx, COMPONENT, true, ar.result().getNodes().size() + " broker(s), cluster " + ar.result().getClusterId());

@@ -1,5 +1,7 @@
 package verticles.kafka;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -9,6 +11,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import mraos.config.MraosConfig.KafkaConfig;
+import mraos.metrics.Meters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,17 +39,19 @@ final class OutboxRelay {
   private final Pool pool;
   private final KafkaProducer<String, String> producer;
   private final KafkaConfig config;
+  private final Counter relayed;
   private boolean running;
   private boolean again;
   private boolean backingOff;
   private boolean stopped;
   private long pollTimer = -1;
 
-  OutboxRelay(Vertx vertx, Pool pool, KafkaProducer<String, String> producer, KafkaConfig config) {
+  OutboxRelay(Vertx vertx, Pool pool, KafkaProducer<String, String> producer, KafkaConfig config, MeterRegistry meters) {
     this.vertx = vertx;
     this.pool = pool;
     this.producer = producer;
     this.config = config;
+    this.relayed = meters.counter(Meters.OUTBOX_RELAYED);
   }
 
   void start() {
@@ -105,7 +110,10 @@ final class OutboxRelay {
         }
         return Future.all(sends)
             .compose(sent -> tx.preparedQuery(DELETE).execute(Tuple.of(ids.toArray(Long[]::new))))
-            .map(deleted -> ids.size());
+            .map(deleted -> {
+              relayed.increment(ids.size());
+              return ids.size();
+            });
       });
     });
   }

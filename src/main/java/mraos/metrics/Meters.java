@@ -1,0 +1,38 @@
+package mraos.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.micrometer.backends.BackendRegistries;
+
+/**
+ * MRAOS's own meter names (Prometheus turns the dots into underscores) and the node's registry. Vert.x adds its own
+ * (HTTP server latency by route and status, pools, event bus) to the same registry.
+ */
+public final class Meters {
+
+  /** Integration calls by external system, integration type and outcome (success, client_error, server_error). */
+  public static final String INTEGRATION_REQUESTS = "mraos.integration.requests";
+  /** Time to answer an integration call, same tags. */
+  public static final String INTEGRATION_DURATION = "mraos.integration.duration";
+  /** Events committed to the outbox and not yet on Kafka. */
+  public static final String OUTBOX_PENDING = "mraos.outbox.pending";
+  /** Events relayed from the outbox to Kafka. */
+  public static final String OUTBOX_RELAYED = "mraos.outbox.relayed";
+
+  public static final String TAG_SYSTEM = "system";
+  public static final String TAG_INTEGRATION = "integration_type";
+  public static final String TAG_OUTCOME = "outcome";
+
+  private Meters() {
+  }
+
+  /** The node's registry; a private one when metrics are off (e.g. a verticle deployed on a bare Vert.x). */
+  public static MeterRegistry registry(String registryName) {
+    MeterRegistry registry = BackendRegistries.getNow(registryName);
+    return registry != null ? registry : new SimpleMeterRegistry();
+  }
+
+  public static String outcome(int httpStatus) {
+    return httpStatus < 400 ? "success" : httpStatus < 500 ? "client_error" : "server_error";
+  }
+}
