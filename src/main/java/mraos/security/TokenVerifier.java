@@ -27,7 +27,8 @@ import java.util.Set;
  * Verifies OAuth 2.0 bearer JWTs the way a resource server must: signature against the issuer's published keys
  * (OpenID discovery, then JWKS), expiry with a small leeway, exact issuer, audience, and a named client. Only local
  * verification: an invalid token is refused, never "asked about" at the issuer. Keys are fetched again when a token
- * names a key id we do not know (the issuer rotated its keys), at most once per {@link #KEY_REFRESH_MIN_MS}.
+ * names a key id we do not know (the issuer rotated its keys), at most once per {@link #KEY_REFRESH_MIN_MS},
+ * and tokens that arrive during a refresh wait for it.
  * One instance per verticle: its state is only touched on that verticle's event loop.
  */
 public final class TokenVerifier {
@@ -40,7 +41,8 @@ public final class TokenVerifier {
   private final String issuer;
   private final WebClient http;
   private JWTAuth jwt;
-  private long keysFetchedAt;
+  private long keysAskedAt;
+  private Future<Void> refreshing;
   private boolean closed;
   private String lastProblem = "issuer not contacted yet";
 
@@ -87,8 +89,9 @@ public final class TokenVerifier {
     }
     return jwt.authenticate(new TokenCredentials(token))
         .recover(err -> {
-          if (err instanceof NoSuchKeyIdException && System.currentTimeMillis() - keysFetchedAt > KEY_REFRESH_MIN_MS) {
-            return discover().compose(v -> jwt.authenticate(new TokenCredentials(token)));
+          if (err instanceof NoSuchKeyIdException
+              && (refreshing != null || System.currentTimeMillis() - keysAskedAt > KEY_REFRESH_MIN_MS)) {
+            return refreshKeys().compose(v -> jwt.authenticate(new TokenCredentials(token)));
           }
           return Future.failedFuture(err);
         })
@@ -152,6 +155,15 @@ public final class TokenVerifier {
             + description.replace("\"", "'") + "\"");
   }
 
+  /** One refresh at a time: tokens arriving meanwhile wait for the same one. */
+  private Future<Void> refreshKeys() {
+    if (refreshing == null) {
+      keysAskedAt = System.currentTimeMillis();
+      refreshing = discover().onComplete(ar -> refreshing = null);
+    }
+    return refreshing;
+  }
+
   private Future<Void> discover() {
     String discoveryUrl = issuer + "/.well-known/openid-configuration";
     return getJson(discoveryUrl)
@@ -174,7 +186,7 @@ public final class TokenVerifier {
               .setLeeway(config.leewaySeconds()));
           keys.stream().map(JsonObject.class::cast).filter(TokenVerifier::isSigningKey).forEach(options::addJwk);
           jwt = JWTAuth.create(vertx, options);
-          keysFetchedAt = System.currentTimeMillis();
+          keysAskedAt = System.currentTimeMillis();
           lastProblem = "";
           LOG.info("Verifying bearer tokens of issuer {} ({} signing key(s))", issuer, options.getJwks().size());
           return Future.<Void>succeededFuture();
