@@ -5,9 +5,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import mraos.config.MraosConfig.AuditConfig;
+import mraos.http.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,8 +87,7 @@ public final class AuditLog {
     pending = new ArrayList<>();
     waiting = new ArrayList<>();
     writing = true;
-    return pool.preparedQuery(INSERT).executeBatch(batch)
-        .<Void>mapEmpty()
+    return write(batch)
         .onComplete(ar -> {
           writing = false;
           if (ar.failed()) {
@@ -108,11 +109,40 @@ public final class AuditLog {
         });
   }
 
+  /**
+   * One round trip for the batch. If PostgreSQL refuses the data itself (SQLSTATE class 22 or 23) the rows are written
+   * one by one and the refused ones dropped with an error log, so one bad row cannot block the audit trail. (Should
+   * the database fail in the middle of that, the batch is retried whole and some rows may be written twice.)
+   */
+  private Future<Void> write(List<Tuple> batch) {
+    return pool.preparedQuery(INSERT).executeBatch(batch).<Void>mapEmpty().recover(err -> {
+      if (!isDataError(err)) {
+        return Future.failedFuture(err);
+      }
+      List<Future<?>> singles = new ArrayList<>();
+      for (Tuple row : batch) {
+        singles.add(pool.preparedQuery(INSERT).execute(row).recover(rowErr -> {
+          if (!isDataError(rowErr)) {
+            return Future.failedFuture(rowErr);
+          }
+          LOG.error("Dropped an audit row PostgreSQL refuses ({}): correlation id {}", rowErr.getMessage(), row.getValue(11));
+          return Future.succeededFuture();
+        }));
+      }
+      return Future.all(singles).mapEmpty();
+    });
+  }
+
+  private static boolean isDataError(Throwable err) {
+    return err instanceof DatabaseException db && db.getSqlState() != null
+        && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"));
+  }
+
   private Tuple toTuple(AuditEntry e) {
     return Tuple.from(new Object[] {
         OffsetDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC), e.integrationType(), e.direction().sql(), e.externalSystem(),
         jsonb(e.requestPayload()), jsonb(e.responsePayload()), e.httpStatus(), (int) Math.min(Integer.MAX_VALUE, e.processingTimeMs()),
-        e.success(), e.errorMessage(), truncate(e.userId(), 50), truncate(e.correlationId(), 100), e.httpMethod(),
+        e.success(), Json.storable(e.errorMessage()), truncate(e.userId(), 50), truncate(e.correlationId(), 100), e.httpMethod(),
         truncate(e.endpoint(), 300), node});
   }
 
@@ -124,11 +154,11 @@ public final class AuditLog {
     if (payload instanceof JsonObject || payload instanceof JsonArray) {
       String text = payload.toString();
       if (text.length() <= config.maxPayloadChars()) {
-        return payload;
+        return Json.storable(payload, text);
       }
-      return new JsonObject().put("truncated", true).put("raw", text.substring(0, config.maxPayloadChars()));
+      return new JsonObject().put("truncated", true).put("raw", Json.storable(text.substring(0, config.maxPayloadChars())));
     }
-    String text = payload.toString();
+    String text = Json.storable(payload.toString());
     JsonObject raw = new JsonObject();
     if (text.length() > config.maxPayloadChars()) {
       raw.put("truncated", true);

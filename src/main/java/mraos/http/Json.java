@@ -35,6 +35,21 @@ public final class Json {
     return time == null ? null : time.toInstant();
   }
 
+  /** PostgreSQL's text and jsonb refuse U+0000: stored copies of what callers sent carry U+FFFD in its place. */
+  public static String storable(String text) {
+    return text == null || text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\ufffd');
+  }
+
+  /** The same for JSON; {@code encoded} is the JSON's text (callers usually have it already). */
+  public static Object storable(Object json, String encoded) {
+    if (!encoded.contains("\\u0000")) {
+      return json;
+    }
+    String clean = encoded.replace("\\u0000", "\\ufffd");
+    return json instanceof io.vertx.core.json.JsonArray ? new io.vertx.core.json.JsonArray(clean)
+        : new io.vertx.core.json.JsonObject(clean);
+  }
+
   public static BigDecimal decimal(Object jsonNumber) {
     if (jsonNumber == null) {
       return null;

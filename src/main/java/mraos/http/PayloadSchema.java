@@ -3,6 +3,7 @@ package mraos.http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonFormatValidator;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
 import io.vertx.json.schema.OutputFormat;
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -26,6 +29,24 @@ public final class PayloadSchema {
 
   private static final Pattern SUMMARY = Pattern.compile("Property \".*\" does not match schema|Items did not match schema");
   private static final Pattern REQUIRED = Pattern.compile("Instance does not have required property \"(.*)\"");
+
+  /** RFC 3339 date-times carry an offset (the built-in check lets "2025-11-18T14:23:45" through); PostgreSQL stores no U+0000. */
+  private static final JsonFormatValidator STRICTER = (type, format, instance) -> {
+    if (!(instance instanceof String s)) {
+      return null;
+    }
+    if (s.indexOf('\u0000') >= 0) {
+      return "String must not contain the character U+0000";
+    }
+    if ("date-time".equals(format)) {
+      try {
+        OffsetDateTime.parse(s);
+      } catch (DateTimeParseException e) {
+        return "String does not match format \"date-time\" (an offset such as Z or +01:00 is required)";
+      }
+    }
+    return null;
+  };
 
   private final Validator validator;
 
@@ -42,7 +63,7 @@ public final class PayloadSchema {
       return new PayloadSchema(Validator.create(JsonSchema.of(schema), new JsonSchemaOptions()
           .setDraft(Draft.DRAFT7)
           .setBaseUri("https://mraos.plant/schemas/")
-          .setOutputFormat(OutputFormat.Basic)));
+          .setOutputFormat(OutputFormat.Basic), STRICTER));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -49,12 +49,16 @@ public final class MaterialPayload {
   }
 
   public static Parsed fromCsv(Buffer body) {
+    if (body == null || body.length() == 0) {
+      throw ApiError.badRequest("The request body is empty; a CSV with a header row is expected");
+    }
     String text = body.toString(StandardCharsets.UTF_8);
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1); // spreadsheet exports often start with a byte-order mark
     }
     CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
-        .setIgnoreEmptyLines(true).get();
+        .setIgnoreEmptyLines(true)
+        .setDuplicateHeaderMode(org.apache.commons.csv.DuplicateHeaderMode.DISALLOW).get();
     try (CSVParser parser = CSVParser.parse(new StringReader(text), format)) {
       List<String> header = parser.getHeaderNames();
       if (!header.contains("material_id")) {
@@ -63,16 +67,24 @@ public final class MaterialPayload {
       }
       List<Row> rows = new ArrayList<>();
       int index = 0;
+      long line = 1;
+      int cursor = 0;
       for (CSVRecord record : parser) {
-        rows.add(new Row(index++, record.getParser().getCurrentLineNumber(), fromCsvRecord(record, header)));
+        // the line where the row starts (a quoted cell may span lines; blank lines before it are skipped)
+        int start = (int) record.getCharacterPosition();
+        while (start < text.length() && (text.charAt(start) == '\r' || text.charAt(start) == '\n')) {
+          start++;
+        }
+        for (; cursor < start; cursor++) {
+          char c = text.charAt(cursor);
+          if (c == '\n' || (c == '\r' && (cursor + 1 == text.length() || text.charAt(cursor + 1) != '\n'))) {
+            line++;
+          }
+        }
+        rows.add(new Row(index++, line, fromCsvRecord(record, header)));
       }
       return validate(rows);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
-      if (e instanceof ApiError apiError) {
-        throw apiError;
-      }
+    } catch (IOException | IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
       throw ApiError.badRequest("The CSV cannot be read: " + e.getMessage());
     }
   }

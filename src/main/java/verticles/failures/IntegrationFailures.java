@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import mraos.events.Envelope;
+import mraos.http.Json;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -41,7 +42,8 @@ public final class IntegrationFailures {
   }
 
   /** Stores the failure and its dead-letter event; the result carries the new failure id. */
-  public Future<IntegrationFailure> record(SqlClient db, IntegrationFailure failure) {
+  public Future<IntegrationFailure> record(SqlClient db, IntegrationFailure given) {
+    IntegrationFailure failure = storable(given);
     JsonObject envelope = Envelope.wrap(failure.timestamp(), Envelope.PLANT_SUBSCRIBERS, failure.correlationId(), failure.toJson());
     Tuple params = Tuple.from(new Object[] {
         OffsetDateTime.ofInstant(failure.timestamp(), ZoneOffset.UTC), failure.integrationType(), failure.direction(),
@@ -50,5 +52,14 @@ public final class IntegrationFailures {
         failure.status(), failure.correlationId(), topic, envelope});
     return db.preparedQuery(RECORD).execute(params)
         .map(rows -> failure.withId(rows.iterator().next().getString("failure_id")));
+  }
+
+  /** The message exactly as received, except for characters PostgreSQL cannot store. */
+  private static IntegrationFailure storable(IntegrationFailure f) {
+    JsonObject original = f.originalMessage() == null ? new JsonObject()
+        : (JsonObject) Json.storable(f.originalMessage(), f.originalMessage().encode());
+    return new IntegrationFailure(f.failureId(), f.timestamp(), f.integrationType(), f.direction(), f.externalSystem(),
+        original, f.errorCode(), Json.storable(f.errorMessage()), Json.storable(f.stackTrace()), f.retryCount(),
+        f.lastRetryAt(), f.status(), f.correlationId());
   }
 }

@@ -46,8 +46,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
         .sendFile("webroot/openapi.yaml"));
 
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     router.route(AuditTrail.PREFIX + "*").handler(auditTrail);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     router.route("/api/*").handler(new Authentication(tokens));
     router.route(AuditTrail.PREFIX + "*").handler(new RateLimit(new RateLimiter(vertx, clock,
         config.security().requestsPerMinute())));
