@@ -31,7 +31,7 @@ public final class TestServices {
     root = Files.createTempDirectory("mraos-test-");
     MraosConfig defaults = MraosConfig.from(ConfigLoader.defaults());
     database = EmbeddedDatabase.start(root.resolve("postgres"), 0, defaults.database().user(), defaults.database().password(), true);
-    kafka = EmbeddedKafka.start(root.resolve("kafka"), Ports.free(), Ports.free());
+    kafka = startKafka(root.resolve("kafka"));
     MraosConfig withIssuerPort = defaults.with(Map.of("security.embedded-issuer.port", Ports.free()));
     issuer = EmbeddedIssuer.start(withIssuerPort.security().embeddedIssuer(), defaults.security().audience());
     base = withIssuerPort.with(Map.of(
@@ -45,6 +45,22 @@ public final class TestServices {
         "kafka.outbox.poll-interval-ms", 200,
         "kafka.outbox.retry-backoff-ms", 300));
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-services-stop"));
+  }
+
+  /** Another process may take a free port before the broker binds it: try again on other ports. */
+  public static EmbeddedKafka startKafka(Path dir) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return EmbeddedKafka.start(dir, Ports.free(), Ports.free());
+      } catch (RuntimeException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        try (var paths = Files.walk(dir)) {
+          paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
   }
 
   public static synchronized TestServices get() {

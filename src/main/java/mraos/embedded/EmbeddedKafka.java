@@ -60,7 +60,12 @@ public final class EmbeddedKafka implements AutoCloseable {
       format(logDir);
     }
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-    server.startup();
+    try {
+      server.startup();
+    } catch (RuntimeException e) {
+      server.shutdown(); // a half-started broker (e.g. its port was taken) must not linger
+      throw e;
+    }
     LOG.info("Embedded Kafka broker listening on 127.0.0.1:{}, data in {}", port, logDir);
     return new EmbeddedKafka(server, port);
   }
