@@ -138,12 +138,13 @@ public final class AuditLog {
         && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"));
   }
 
+  /** Everything a caller controls is cut to its column and cleaned of what PostgreSQL cannot store. */
   private Tuple toTuple(AuditEntry e) {
     return Tuple.from(new Object[] {
-        OffsetDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC), e.integrationType(), e.direction().sql(), e.externalSystem(),
-        jsonb(e.requestPayload()), jsonb(e.responsePayload()), e.httpStatus(), (int) Math.min(Integer.MAX_VALUE, e.processingTimeMs()),
-        e.success(), Json.storable(e.errorMessage()), truncate(e.userId(), 50), truncate(e.correlationId(), 100), e.httpMethod(),
-        truncate(e.endpoint(), 300), node});
+        OffsetDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC), text(e.integrationType(), 50), e.direction().sql(),
+        text(e.externalSystem(), 50), jsonb(e.requestPayload()), jsonb(e.responsePayload()), e.httpStatus(),
+        (int) Math.min(Integer.MAX_VALUE, e.processingTimeMs()), e.success(), text(e.errorMessage(), 10_000),
+        text(e.userId(), 50), text(e.correlationId(), 100), text(e.httpMethod(), 10), text(e.endpoint(), 300), node});
   }
 
   /** JSON stays JSON; anything else (a CSV body, broken JSON) is kept as text inside {"raw": ...}; huge ones truncated. */
@@ -167,7 +168,8 @@ public final class AuditLog {
     return raw.put("raw", text);
   }
 
-  private static String truncate(String s, int max) {
-    return s == null || s.length() <= max ? s : s.substring(0, max);
+  private static String text(String s, int max) {
+    String clean = Json.storable(s);
+    return clean == null || clean.length() <= max ? clean : clean.substring(0, max);
   }
 }

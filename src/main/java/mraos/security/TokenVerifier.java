@@ -150,9 +150,11 @@ public final class TokenVerifier {
   }
 
   static ApiError invalidToken(String description) {
+    // RFC 6750 §3: error_description is printable ASCII without '"' and '\'; library messages may hold line breaks
+    String safe = description.replaceAll("[^\\x20-\\x7E]+", " ").replace('"', '\'').replace('\\', '/').trim();
     return ApiError.of(401, ErrorCode.INT_001, description)
         .header("WWW-Authenticate", "Bearer realm=\"mraos\", error=\"invalid_token\", error_description=\""
-            + description.replace("\"", "'") + "\"");
+            + (safe.length() > 200 ? safe.substring(0, 200) : safe) + "\"");
   }
 
   /** One refresh at a time: tokens arriving meanwhile wait for the same one. */

@@ -19,7 +19,7 @@ public final class ErpRoutes {
   public static void mount(ApiContext api) {
     MraosConfig config = api.config();
     ClientRule actForErp = new ClientRule("act for ERP", config.security().erpAllowedClients(),
-        config.security().erpRequiredScope());
+        config.security().erpRequiredScope(), config.security().knownClients());
     IntegrationFailures failures = new IntegrationFailures(config.kafka().integrationFailuresTopic());
     WorkOrderIntake intake = new WorkOrderIntake(api.pool(), api.clock(), config.kafka().workOrdersTopic(), failures);
     MaterialMaster materials = new MaterialMaster(api.pool(), api.clock());

@@ -23,7 +23,7 @@ public final class WorkOrderRoutes {
   }
 
   public static void mount(ApiContext api) {
-    ClientRule readers = new ClientRule("read MRAOS's work orders", api.config().security().knownClients(), "");
+    ClientRule readers = ClientRule.only("read MRAOS's work orders", api.config().security().knownClients());
     Pool pool = api.pool();
     api.router().get("/api/v1/work-orders/:id").handler(Authorization.require(readers)).handler(ctx -> one(ctx, pool));
     api.router().get("/api/v1/work-orders").handler(Authorization.require(readers)).handler(ctx -> list(ctx, pool));
