@@ -8,21 +8,26 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import mraos.cluster.ClusterSingletons;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.embedded.EmbeddedServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import verticles.gateway.GatewayVerticle;
+import verticles.failures.FailuresVerticle;
 import verticles.kafka.KafkaVerticle;
+import verticles.outbound.OutboundVerticle;
 
 import java.io.FileNotFoundException;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -49,12 +54,18 @@ public final class Node implements AutoCloseable {
 
   /** Starts a node and returns once every verticle is deployed (readiness then follows the dependencies). */
   public static Node start(MraosConfig requested) throws Exception {
+    return start(requested, Clock.systemUTC());
+  }
+
+  /** The same, with the clock the node's verticles read (tests move it). */
+  public static Node start(MraosConfig requested, Clock clock) throws Exception {
     EmbeddedServices embedded = EmbeddedServices.startMissing(requested);
     Vertx vertx = null;
     try {
       MraosConfig config = embedded.effectiveConfig();
       Database.migrate(config.database());
       vertx = vertx(config).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+      NodeClock.install(vertx, clock);
       Node node = new Node(embedded, config, vertx);
       node.deploy();
       node.announce();
@@ -75,7 +86,22 @@ public final class Node implements AutoCloseable {
         .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS));
     ids.add(vertx.deployVerticle("java:" + GatewayVerticle.class.getName(), new DeploymentOptions().setConfig(json)
         .setInstances(config.http().instances())).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS));
+    ids.add(vertx.deployVerticle("java:" + ClusterSingletons.class.getName(), new DeploymentOptions()
+        .setConfig(singletons(json))).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS));
     Readiness.expectDeployments(vertx, ids);
+  }
+
+  /** What runs once in the cluster: each external system's outbound path, the dead letters' figures. */
+  static JsonObject singletons(JsonObject json) {
+    JsonArray list = new JsonArray();
+    for (String system : MraosConfig.EXTERNAL_SYSTEMS) {
+      list.add(new JsonObject().put("name", "outbound-" + system.toLowerCase(java.util.Locale.ROOT))
+          .put("verticle", OutboundVerticle.class.getName())
+          .put("config", new JsonObject().put("mraos", json).put("system", system)));
+    }
+    list.add(new JsonObject().put("name", "failures").put("verticle", FailuresVerticle.class.getName())
+        .put("config", new JsonObject().put("mraos", json)));
+    return new JsonObject().put("mraos", json).put("singletons", list);
   }
 
   private static Future<Vertx> vertx(MraosConfig config) throws FileNotFoundException {

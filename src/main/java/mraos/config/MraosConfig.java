@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,11 @@ public record MraosConfig(
     SecurityConfig security,
     AuditConfig audit,
     ClusterConfig cluster,
+    ErpConfig erp,
+    ExternalSystem mes,
+    ExternalSystem hr,
+    ExternalSystem inventory,
+    OutboundConfig outbound,
     JsonObject json) {
 
   public static MraosConfig from(JsonObject json) {
@@ -37,8 +43,26 @@ public record MraosConfig(
         SecurityConfig.from(root.section("security")),
         AuditConfig.from(root.section("audit")),
         ClusterConfig.from(root.section("cluster")),
+        ErpConfig.from(root.section("erp")),
+        ExternalSystem.from("MES", root.section("mes")),
+        ExternalSystem.from("HR", root.section("hr")),
+        ExternalSystem.from("INVENTORY", root.section("inventory")),
+        OutboundConfig.from(root.section("outbound")),
         json);
   }
+
+  /** An external system by name: ERP, MES, HR or INVENTORY. */
+  public ExternalSystem system(String name) {
+    return switch (name) {
+      case "ERP" -> erp.system();
+      case "MES" -> mes;
+      case "HR" -> hr;
+      case "INVENTORY" -> inventory;
+      default -> throw new IllegalArgumentException("Unknown external system " + name);
+    };
+  }
+
+  public static final java.util.List<String> EXTERNAL_SYSTEMS = java.util.List.of("ERP", "MES", "HR", "INVENTORY");
 
   /** Name of this node's Micrometer registry (several nodes may share a JVM in tests). */
   public String metricsRegistryName() {
@@ -129,12 +153,14 @@ public record MraosConfig(
 
   public record SecurityConfig(String issuer, String audience, List<String> clientIdClaims, int leewaySeconds,
                                Set<String> knownClients, Set<String> erpAllowedClients, String erpRequiredScope,
+                               Set<String> supervisorClients, Set<String> integrationAdminClients,
                                int requestsPerMinute, int discoveryRetryMs, EmbeddedIssuerConfig embeddedIssuer) {
     static SecurityConfig from(Settings s) {
       Settings erp = s.section("erp");
       return new SecurityConfig(s.string("issuer").trim(), s.string("audience"), s.strings("client-id-claims"),
           s.integer("leeway-seconds", 0, 3600), Set.copyOf(s.strings("known-clients")),
           Set.copyOf(erp.strings("allowed-clients")), erp.string("required-scope").trim(),
+          Set.copyOf(s.strings("supervisor-clients")), Set.copyOf(s.strings("integration-admin-clients")),
           s.section("rate-limit").integer("requests-per-minute", 1, 10_000_000),
           s.integer("discovery-retry-ms", 100, 3_600_000),
           EmbeddedIssuerConfig.from(s.section("embedded-issuer")));
@@ -181,9 +207,78 @@ public record MraosConfig(
     }
   }
 
-  public record ClusterConfig(boolean enabled, Path configFile, List<String> members, String host) {
+  public record ClusterConfig(boolean enabled, Path configFile, List<String> members, String host,
+                              Duration singletonCheckInterval) {
     static ClusterConfig from(Settings s) {
-      return new ClusterConfig(s.bool("enabled"), Path.of(s.string("config")), s.strings("members"), s.string("host"));
+      return new ClusterConfig(s.bool("enabled"), Path.of(s.string("config")), s.strings("members"), s.string("host"),
+          s.duration("singleton-check-interval"));
+    }
+  }
+
+  /** How MRAOS reaches one external system: where, how long it waits, how it authenticates. */
+  public record ExternalSystem(String name, String baseUrl, Duration requestTimeout, Auth auth) {
+    static ExternalSystem from(String name, Settings s) {
+      String base = s.string("base-url").trim();
+      return new ExternalSystem(name, base.endsWith("/") ? base.substring(0, base.length() - 1) : base,
+          s.duration("request-timeout"), Auth.from(s.section("auth")));
+    }
+
+    public boolean connected() {
+      return !baseUrl.isEmpty();
+    }
+  }
+
+  /** oauth2 (client credentials), basic, api-key or none; secrets read from the value or its -file. */
+  public record Auth(String type, String tokenUrl, String clientId, String clientSecret, String scope, String username,
+                     String password, String header, String key) {
+    static Auth from(Settings s) {
+      String type = s.string("type");
+      return switch (type) {
+        case "oauth2" -> new Auth(type, s.string("token-url").trim(), s.string("client-id"), s.secret("client-secret"),
+            s.string("scope"), "", "", "", "");
+        case "basic" -> new Auth(type, "", "", "", "", s.string("username"), s.secret("password"), "", "");
+        case "api-key" -> new Auth(type, "", "", "", "", "", "", s.string("header"), s.secret("key"));
+        case "none" -> new Auth(type, "", "", "", "", "", "", "", "");
+        default -> throw new IllegalArgumentException("Unknown auth type '" + type + "' (oauth2, basic, api-key or none)");
+      };
+    }
+
+    @Override
+    public String toString() {
+      return "Auth[" + type + (clientId.isEmpty() ? "" : ", client " + clientId) + (username.isEmpty() ? "" : ", user " + username)
+          + "]"; // never the secrets
+    }
+  }
+
+  public record ErpConfig(ExternalSystem system, String completionReportPath, String consumptionReportPath,
+                          String materialsPath, String workOrdersPath, int pageSize, String consumptionDropDir,
+                          String consumptionFileFormat) {
+    static ErpConfig from(Settings s) {
+      Settings paths = s.section("paths");
+      Settings batch = s.section("consumption-batch");
+      String format = batch.string("format");
+      if (!format.equals("json") && !format.equals("csv")) {
+        throw new IllegalArgumentException("Configuration erp.consumption-batch.format must be json or csv");
+      }
+      return new ErpConfig(ExternalSystem.from("ERP", s), paths.string("completion-report"), paths.string("consumption-report"),
+          paths.string("materials"), paths.string("work-orders"), s.integer("page-size", 1, 10_000),
+          batch.string("drop-dir").trim(), format);
+    }
+  }
+
+  /** The retry schedule by error class (spec §7.1), the breakers and the queue. */
+  public record OutboundConfig(int unauthorizedRetries, Duration rateLimitedInitial, Duration rateLimitedMax,
+                               int rateLimitedRetries, List<Duration> notFound, List<Duration> serverError,
+                               List<Duration> timeout, List<Duration> networkError, int breakerMaxFailures,
+                               Duration breakerResetTimeout, Duration tokenRefreshBeforeExpiry, int maxInFlight,
+                               Duration pollInterval) {
+    static OutboundConfig from(Settings s) {
+      Settings retry = s.section("retry");
+      return new OutboundConfig(retry.integer("unauthorized-retries", 0, 10), retry.duration("rate-limited-initial"),
+          retry.duration("rate-limited-max"), retry.integer("rate-limited-retries", 0, 100), retry.durations("not-found"),
+          retry.durations("server-error"), retry.durations("timeout"), retry.durations("network-error"),
+          s.integer("breaker-max-failures", 1, 1000), s.duration("breaker-reset-timeout"),
+          s.duration("token-refresh-before-expiry"), s.integer("max-in-flight", 1, 1000), s.duration("poll-interval"));
     }
   }
 }

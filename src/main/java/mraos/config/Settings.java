@@ -3,8 +3,14 @@ package mraos.config;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Typed, validated reads from one section of the configuration; errors name the full key. */
 public final class Settings {
@@ -62,6 +68,55 @@ public final class Settings {
       throw invalid(key, "true or false");
     }
     return b;
+  }
+
+  /** "250ms", "30s", "5m", "1h", "2d", or a number of milliseconds. */
+  public Duration duration(String key) {
+    return parseDuration(section.getValue(key), name(key));
+  }
+
+  public List<Duration> durations(String key) {
+    Object value = section.getValue(key);
+    if (!(value instanceof JsonArray array)) {
+      throw invalid(key, "a list of durations such as [5m, 15m, 30m]");
+    }
+    return array.stream().map(v -> parseDuration(v, name(key))).toList();
+  }
+
+  /** A secret: the value itself, or when {@code <key>-file} names a file, that file's content (trimmed). */
+  public String secret(String key) {
+    String file = section.containsKey(key + "-file") ? string(key + "-file").trim() : "";
+    if (file.isEmpty()) {
+      return string(key);
+    }
+    try {
+      return Files.readString(Path.of(file)).trim();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Configuration " + name(key + "-file") + " names " + file + ", which cannot be read: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
+
+  static Duration parseDuration(Object value, String key) {
+    if (value instanceof Number n) {
+      return Duration.ofMillis(n.longValue());
+    }
+    Matcher m = value == null ? null : DURATION.matcher(value.toString().trim());
+    if (m == null || !m.matches()) {
+      throw new IllegalArgumentException("Configuration " + key + " must be a duration such as 500ms, 30s, 5m or 1h (found "
+          + value + ")");
+    }
+    long amount = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "ms" : m.group(2);
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
   }
 
   public List<String> strings(String key) {

@@ -19,6 +19,20 @@ public final class Meters {
   /** Events relayed from the outbox to Kafka. */
   public static final String OUTBOX_RELAYED = "mraos.outbox.relayed";
 
+  /** Calls to an external system by outcome (delivered or the error class). */
+  public static final String OUTBOUND_ATTEMPTS = "mraos.outbound.attempts";
+  /** Each system's circuit breaker: 0 closed, 1 half-open, 2 open. */
+  public static final String OUTBOUND_BREAKER_STATE = "mraos.outbound.breaker.state";
+  /** Calls waiting for a system (due or scheduled for retry). */
+  public static final String OUTBOUND_QUEUE_DEPTH = "mraos.outbound.queue.depth";
+
+  /** Integration failures waiting for review, by integration type (the dead-letter queue depth). */
+  public static final String FAILURES_OPEN = "mraos.failures.open";
+  /** Integration failures recorded in the last hour, by integration type (failure rate). */
+  public static final String FAILURES_LAST_HOUR = "mraos.failures.last.hour";
+  /** Average time from failure to resolution, by integration type. */
+  public static final String FAILURES_RESOLUTION = "mraos.failures.resolution";
+
   public static final String TAG_SYSTEM = "system";
   public static final String TAG_INTEGRATION = "integration_type";
   public static final String TAG_OUTCOME = "outcome";

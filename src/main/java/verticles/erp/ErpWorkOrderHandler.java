@@ -38,7 +38,7 @@ final class ErpWorkOrderHandler implements Handler<RoutingContext> {
           .details(violations);
     }
     ErpWorkOrderEvent event = ErpWorkOrderEvent.from(body);
-    intake.apply(event, new WorkOrderIntake.Origin(CorrelationIds.of(ctx), body)).onComplete(ar -> {
+    intake.apply(event, WorkOrderIntake.Origin.request(CorrelationIds.of(ctx), body)).onComplete(ar -> {
       Outbox.wakeUp(bus); // committed events (or a recorded failure) wait in the outbox
       if (ar.failed()) {
         ctx.fail(ar.cause());

@@ -134,8 +134,18 @@ public final class WorkOrderIntake {
     }
   }
 
-  /** Who sent the event, for the failure record and the event envelope. */
-  public record Origin(String correlationId, JsonObject originalMessage) {
+  /**
+   * Where the event comes from, for the failure record and the event envelope. {@code keepFailure}: an order naming
+   * unknown materials is kept as an integration failure (not when the failure's own retry re-applies it).
+   */
+  public record Origin(String correlationId, JsonObject originalMessage, boolean keepFailure) {
+    public static Origin request(String correlationId, JsonObject message) {
+      return new Origin(correlationId, message, true);
+    }
+
+    public static Origin retryOf(String correlationId, JsonObject message) {
+      return new Origin(correlationId, message, false);
+    }
   }
 
   private final Pool pool;
@@ -229,12 +239,15 @@ public final class WorkOrderIntake {
       if (result.allKnown()) {
         return Future.succeededFuture(result);
       }
+      ApiError refusal = ApiError.badRequest("The bill of materials names material(s) MRAOS does not know; the work order was not stored")
+          .details(result.unknown());
+      if (!origin.keepFailure()) {
+        return Future.failedFuture(refusal.with("error_message", result.unknownSummary()));
+      }
       IntegrationFailure failure = IntegrationFailure.forReview(clock.instant(), INTEGRATION_TYPE, "inbound", "ERP",
           origin.originalMessage(), IntegrationFailure.VALIDATION_ERROR, result.unknownSummary(), origin.correlationId());
       return failures.record(pool, failure).compose(recorded -> Future.failedFuture(
-          ApiError.badRequest("The bill of materials names material(s) MRAOS does not know; the work order was not stored")
-              .details(result.unknown())
-              .with("failure_id", recorded.failureId())));
+          refusal.with("failure_id", recorded.failureId())));
     });
   }
 

@@ -22,7 +22,8 @@ public record IntegrationFailure(
     int retryCount,
     Instant lastRetryAt,
     String status,
-    String correlationId) {
+    String correlationId,
+    String messageId) {
 
   public static final String PENDING_MANUAL_REVIEW = "pending_manual_review";
   public static final String VALIDATION_ERROR = "VALIDATION_ERROR";
@@ -32,12 +33,12 @@ public record IntegrationFailure(
                                              JsonObject originalMessage, String errorCode, String errorMessage,
                                              String correlationId) {
     return new IntegrationFailure(null, now, integrationType, direction, externalSystem, originalMessage, errorCode,
-        errorMessage, null, 0, null, PENDING_MANUAL_REVIEW, correlationId);
+        errorMessage, null, 0, null, PENDING_MANUAL_REVIEW, correlationId, null);
   }
 
   public IntegrationFailure withId(String id) {
     return new IntegrationFailure(id, timestamp, integrationType, direction, externalSystem, originalMessage, errorCode,
-        errorMessage, stackTrace, retryCount, lastRetryAt, status, correlationId);
+        errorMessage, stackTrace, retryCount, lastRetryAt, status, correlationId, messageId);
   }
 
   public JsonObject toJson() {
@@ -55,6 +56,7 @@ public record IntegrationFailure(
         .put("retry_count", retryCount)
         .put("last_retry_at", Json.time(lastRetryAt))
         .put("status", status)
-        .put("correlation_id", correlationId);
+        .put("correlation_id", correlationId)
+        .put("message_id", messageId);
   }
 }

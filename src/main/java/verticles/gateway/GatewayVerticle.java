@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
+import mraos.NodeClock;
 import mraos.audit.AuditLog;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
@@ -15,6 +16,7 @@ import mraos.http.CorrelationIds;
 import mraos.metrics.Meters;
 import mraos.security.TokenVerifier;
 import verticles.erp.ErpRoutes;
+import verticles.failures.FailureRoutes;
 import verticles.workorders.WorkOrderRoutes;
 
 import java.time.Clock;
@@ -32,7 +34,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     MraosConfig config = MraosConfig.from(config());
-    Clock clock = Clock.systemUTC();
+    Clock clock = NodeClock.of(vertx);
     Pool pool = Database.pool(vertx, config.database());
     tokens = new TokenVerifier(vertx, config.security());
     tokens.start();
@@ -55,6 +57,7 @@ public final class GatewayVerticle extends VerticleBase {
     ApiContext api = new ApiContext(vertx, router, pool, clock, config, auditTrail::label);
     ErpRoutes.mount(api);
     WorkOrderRoutes.mount(api);
+    FailureRoutes.mount(api);
 
     FailureHandler failures = new FailureHandler(config.http().maxBodyBytes());
     router.route().failureHandler(failures);

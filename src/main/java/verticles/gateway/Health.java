@@ -8,6 +8,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.sqlclient.Pool;
+import mraos.Addresses;
 import mraos.Readiness;
 import mraos.security.TokenVerifier;
 
@@ -38,6 +39,12 @@ final class Health {
     ready.register("components", promise -> promise.complete(components(vertx)));
     ready.register("token-issuer", promise -> promise.complete(tokens.ready() ? Status.OK()
         : Status.KO(new JsonObject().put("error", tokens.problem()))));
+    // information, not a condition: an external system being down must not take MRAOS out of service
+    ready.register("outbound", CHECK_TIMEOUT_MS, promise -> vertx.sharedData()
+        .<String, JsonObject>getAsyncMap(Addresses.OUTBOUND_STATE_MAP)
+        .compose(map -> map.entries())
+        .onComplete(ar -> promise.complete(Status.OK(ar.succeeded() ? new JsonObject(new java.util.TreeMap<>(ar.result()))
+            : new JsonObject().put("error", ar.cause().getMessage())))));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
   }
 

@@ -1,15 +1,30 @@
 package verticles.workorders;
 
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import mraos.Addresses;
+import mraos.events.Outbox;
 import mraos.http.ApiError;
+import mraos.http.CorrelationIds;
+import mraos.http.Json;
+import mraos.http.PayloadSchema;
+import mraos.http.QueryParams;
+import mraos.http.RequestBodies;
 import mraos.http.Responses;
 import mraos.security.Authorization;
+import mraos.security.Caller;
 import mraos.security.ClientRule;
+import verticles.erp.ErpRoutes;
 import verticles.gateway.ApiContext;
 
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /** Reading work orders back: {@code GET /api/v1/work-orders/{id}} and the filtered, paged list. Any known client may read. */
@@ -27,6 +42,57 @@ public final class WorkOrderRoutes {
     Pool pool = api.pool();
     api.router().get("/api/v1/work-orders/:id").handler(Authorization.require(readers)).handler(ctx -> one(ctx, pool));
     api.router().get("/api/v1/work-orders").handler(Authorization.require(readers)).handler(ctx -> list(ctx, pool));
+
+    ClientRule supervisors = ClientRule.only("complete work orders", api.config().security().supervisorClients());
+    WorkOrderCompletion completion = new WorkOrderCompletion(pool, api.clock(), api.config());
+    api.router().post("/api/v1/work-orders/:id/complete").handler(Authorization.require(supervisors))
+        .handler(ctx -> complete(ctx, completion, api.vertx().eventBus()));
+  }
+
+  static final PayloadSchema COMPLETION = PayloadSchema.fromResource("verticles/workorders/completion.schema.json");
+
+  private static void complete(RoutingContext ctx, WorkOrderCompletion completion, EventBus bus) {
+    JsonObject body = RequestBodies.jsonObject(ctx);
+    JsonArray violations = COMPLETION.violations(body);
+    if (!violations.isEmpty()) {
+      throw ApiError.badRequest("The completion does not match the schema (" + violations.size() + " problem(s))")
+          .details(violations);
+    }
+    Map<String, BigDecimal> materials = null;
+    JsonArray consumed = body.getJsonArray("materials_consumed");
+    if (consumed != null) {
+      materials = new LinkedHashMap<>();
+      for (int i = 0; i < consumed.size(); i++) {
+        JsonObject line = consumed.getJsonObject(i);
+        materials.merge(line.getString("material_id"), Json.decimal(line.getValue("quantity_consumed")), BigDecimal::add);
+      }
+    }
+    JsonArray defectTypes = body.getJsonArray("defect_types");
+    WorkOrderCompletion.Request request = new WorkOrderCompletion.Request(
+        Json.decimal(body.getValue("quantity_produced")), Json.decimal(body.getValue("quantity_scrapped")),
+        instant(body.getString("completed_at")), instant(body.getString("actual_start_time")),
+        body.getBoolean("inspection_passed"),
+        defectTypes == null ? null : defectTypes.stream().map(String::valueOf).toList(), materials);
+    Caller caller = ctx.get(Caller.CONTEXT_KEY);
+    completion.complete(ctx.pathParam("id"), request, caller.clientId(), CorrelationIds.of(ctx)).onComplete(ar -> {
+      Outbox.wakeUp(bus);
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      bus.publish(Addresses.outboundWakeUp(ErpRoutes.SYSTEM), null);
+      bus.publish(Addresses.WORK_ORDER_COMPLETED, ar.result().workOrder().toJson());
+      Responses.json(ctx, 200, new JsonObject()
+          .put("status", "success")
+          .put("mraos_work_order_id", ar.result().workOrder().workOrderId())
+          .put("message", "Work order completed; the completion report is queued for ERP")
+          .put("report_message_id", ar.result().reportMessageId())
+          .put("work_order", ar.result().workOrder().toJson()));
+    });
+  }
+
+  private static Instant instant(String dateTime) {
+    return dateTime == null ? null : OffsetDateTime.parse(dateTime).toInstant();
   }
 
   private static void one(RoutingContext ctx, Pool pool) {
@@ -39,13 +105,9 @@ public final class WorkOrderRoutes {
   }
 
   private static void list(RoutingContext ctx, Pool pool) {
-    String status = ctx.queryParams().get("status");
-    if (status != null && !STATUSES.contains(status)) {
-      throw ApiError.badRequest("Unknown status '" + status + "'")
-          .detail(new JsonObject().put("field", "status").put("message", "must be one of " + STATUSES));
-    }
-    int page = intParam(ctx, "page", 1, 1, Integer.MAX_VALUE);
-    int pageSize = intParam(ctx, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+    String status = QueryParams.oneOf(ctx, "status", STATUSES);
+    int page = QueryParams.integer(ctx, "page", 1, 1, Integer.MAX_VALUE);
+    int pageSize = QueryParams.integer(ctx, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
     WorkOrderStore.page(pool, status, ctx.queryParams().get("line"), ctx.queryParams().get("erp_work_order_id"), pageSize,
             (long) (page - 1) * pageSize)
         .onSuccess(result -> {
@@ -58,22 +120,5 @@ public final class WorkOrderRoutes {
               .put("total", result.total()));
         })
         .onFailure(ctx::fail);
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String text = ctx.queryParams().get(name);
-    if (text == null) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(text);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException ignored) {
-      // answered below
-    }
-    throw ApiError.badRequest("Query parameter " + name + " must be a whole number from " + min + " to " + max)
-        .detail(new JsonObject().put("field", name).put("message", "must be between " + min + " and " + max));
   }
 }

@@ -25,7 +25,7 @@ class ConfigLoaderTest {
     assertThat(config.security().requestsPerMinute()).isEqualTo(100);
     assertThat(config.security().erpAllowedClients()).containsExactly("erp-connector");
     assertThat(config.security().embeddedIssuer().clients()).containsOnlyKeys(
-        "erp-connector", "mes-connector", "hr-connector", "inventory-connector", "supervisor");
+        "erp-connector", "mes-connector", "hr-connector", "inventory-connector", "supervisor", "mraos");
     assertThat(config.http().instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
   }
 
