@@ -84,7 +84,7 @@ public final class ConfigLoader {
 
   private static boolean isOpenMap(String path) {
     // maps whose keys are names chosen by the operator rather than settings
-    return path.equals("security.embedded-issuer.clients");
+    return path.equals("security.embedded-issuer.clients") || path.equals("scheduler.jobs");
   }
 
   private static void applyEnvironment(JsonObject node, String path, Map<String, String> env) {

@@ -30,6 +30,7 @@ public record MraosConfig(
     ExternalSystem hr,
     ExternalSystem inventory,
     OutboundConfig outbound,
+    SchedulerConfig scheduler,
     JsonObject json) {
 
   public static MraosConfig from(JsonObject json) {
@@ -48,6 +49,7 @@ public record MraosConfig(
         ExternalSystem.from("HR", root.section("hr")),
         ExternalSystem.from("INVENTORY", root.section("inventory")),
         OutboundConfig.from(root.section("outbound")),
+        SchedulerConfig.from(root.section("scheduler")),
         json);
   }
 
@@ -263,6 +265,16 @@ public record MraosConfig(
       return new ErpConfig(ExternalSystem.from("ERP", s), paths.string("completion-report"), paths.string("consumption-report"),
           paths.string("materials"), paths.string("work-orders"), s.integer("page-size", 1, 10_000),
           batch.string("drop-dir").trim(), format);
+    }
+  }
+
+  /** How often the scheduler looks at the clock, and each job's schedule as written ("daily at 23:00"). */
+  public record SchedulerConfig(Duration tick, Map<String, String> jobs) {
+    static SchedulerConfig from(Settings s) {
+      Map<String, String> jobs = new LinkedHashMap<>();
+      Settings section = s.section("jobs");
+      section.json().fieldNames().forEach(name -> jobs.put(name, section.string(name)));
+      return new SchedulerConfig(s.duration("tick"), Map.copyOf(jobs));
     }
   }
 

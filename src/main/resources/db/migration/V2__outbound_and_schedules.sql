@@ -61,7 +61,8 @@ CREATE INDEX material_transactions_batch_idx ON material_transactions (erp_batch
 CREATE TABLE scheduled_runs (
     job           VARCHAR(64)   NOT NULL,
     slot          TIMESTAMPTZ   NOT NULL,             -- the scheduled time the run is for
-    status        VARCHAR(20)   NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+    status        VARCHAR(20)   NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'skipped')),
+    trigger       VARCHAR(20)   NOT NULL DEFAULT 'schedule' CHECK (trigger IN ('schedule', 'catch_up', 'on_demand', 'first_start')),
     node          VARCHAR(100),
     started_at    TIMESTAMPTZ   NOT NULL DEFAULT now(),
     finished_at   TIMESTAMPTZ,
