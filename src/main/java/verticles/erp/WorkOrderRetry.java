@@ -9,12 +9,14 @@ import verticles.failures.FailureRetry;
 import verticles.failures.IntegrationFailure;
 import verticles.failures.IntegrationFailures;
 
+import java.util.Set;
+
 /** Applies a refused ERP work-order event again (e.g. once the missing materials exist), as sent or corrected. */
 public final class WorkOrderRetry implements FailureRetry {
 
   @Override
-  public String integrationType() {
-    return WorkOrderIntake.INTEGRATION_TYPE;
+  public Set<String> integrationTypes() {
+    return Set.of(WorkOrderIntake.INTEGRATION_TYPE);
   }
 
   @Override

@@ -19,7 +19,8 @@ public interface FailureRetry {
   record Context(Vertx vertx, Pool pool, Clock clock, MraosConfig config) {
   }
 
-  String integrationType();
+  /** The integration types whose failures it can apply again. */
+  java.util.Set<String> integrationTypes();
 
   /**
    * Applies the message again. Succeeds with a short JSON summary of what it did; fails with an

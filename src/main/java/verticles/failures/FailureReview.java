@@ -67,7 +67,7 @@ public final class FailureReview {
 
   public FailureReview(FailureRetry.Context context) {
     this.context = context;
-    ServiceLoader.load(FailureRetry.class).forEach(r -> retries.put(r.integrationType(), r));
+    ServiceLoader.load(FailureRetry.class).forEach(r -> r.integrationTypes().forEach(type -> retries.put(type, r)));
   }
 
   public Future<Page> page(String integrationType, String status, Instant from, Instant to, int limit, long offset) {
