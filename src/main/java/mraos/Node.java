@@ -25,6 +25,7 @@ import verticles.gateway.GatewayVerticle;
 import verticles.failures.FailuresVerticle;
 import verticles.kafka.KafkaVerticle;
 import verticles.outbound.OutboundVerticle;
+import verticles.scheduler.SchedulerVerticle;
 
 import java.io.FileNotFoundException;
 import java.time.Clock;
@@ -91,7 +92,7 @@ public final class Node implements AutoCloseable {
     Readiness.expectDeployments(vertx, ids);
   }
 
-  /** What runs once in the cluster: each external system's outbound path, the dead letters' figures. */
+  /** What runs once in the cluster: each external system's outbound path, the dead letters' figures, the scheduler. */
   static JsonObject singletons(JsonObject json) {
     JsonArray list = new JsonArray();
     for (String system : MraosConfig.EXTERNAL_SYSTEMS) {
@@ -100,6 +101,8 @@ public final class Node implements AutoCloseable {
           .put("config", new JsonObject().put("mraos", json).put("system", system)));
     }
     list.add(new JsonObject().put("name", "failures").put("verticle", FailuresVerticle.class.getName())
+        .put("config", new JsonObject().put("mraos", json)));
+    list.add(new JsonObject().put("name", "scheduler").put("verticle", SchedulerVerticle.class.getName())
         .put("config", new JsonObject().put("mraos", json)));
     return new JsonObject().put("mraos", json).put("singletons", list);
   }

@@ -32,9 +32,14 @@ public final class TestNode implements AutoCloseable {
 
   /** Starts a node with these configuration keys changed, and waits until it reports ready. */
   public static TestNode start(Map<String, Object> overrides) {
+    return start(overrides, java.time.Clock.systemUTC());
+  }
+
+  /** The same, with the clock the node's verticles read. */
+  public static TestNode start(Map<String, Object> overrides, java.time.Clock clock) {
     TestServices services = TestServices.get();
     try {
-      TestNode node = new TestNode(services, Node.start(services.nodeConfig(overrides)));
+      TestNode node = new TestNode(services, Node.start(services.nodeConfig(overrides), clock));
       node.awaitReady();
       return node;
     } catch (Exception e) {

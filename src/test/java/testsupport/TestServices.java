@@ -34,16 +34,20 @@ public final class TestServices {
     kafka = startKafka(root.resolve("kafka"));
     MraosConfig withIssuerPort = defaults.with(Map.of("security.embedded-issuer.port", Ports.free()));
     issuer = EmbeddedIssuer.start(withIssuerPort.security().embeddedIssuer(), defaults.security().audience());
-    base = withIssuerPort.with(Map.of(
-        "database.url", database.url(),
-        "kafka.bootstrap-servers", kafka.bootstrapServers(),
-        "security.issuer", issuer.issuerUrl(),
-        "node.data-dir", root.resolve("node").toString(),
-        "http.instances", 2,
+    base = withIssuerPort.with(Map.ofEntries(
+        Map.entry("database.url", database.url()),
+        Map.entry("kafka.bootstrap-servers", kafka.bootstrapServers()),
+        Map.entry("security.issuer", issuer.issuerUrl()),
+        Map.entry("node.data-dir", root.resolve("node").toString()),
+        Map.entry("http.instances", 2),
         // tests send far more than a real ERP would; RateLimitTest sets its own limit
-        "security.rate-limit.requests-per-minute", 1_000_000,
-        "kafka.outbox.poll-interval-ms", 200,
-        "kafka.outbox.retry-backoff-ms", 300));
+        Map.entry("security.rate-limit.requests-per-minute", 1_000_000),
+        Map.entry("kafka.outbox.poll-interval-ms", 200),
+        Map.entry("kafka.outbox.retry-backoff-ms", 300),
+        // schedules run only where a test asks for them (by its own clock), never by the wall clock of a shared database
+        Map.entry("scheduler.jobs.erp-consumption-batch", "off"),
+        Map.entry("scheduler.jobs.erp-material-master-pull", "off"),
+        Map.entry("scheduler.jobs.erp-reconciliation", "off")));
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-services-stop"));
   }
 

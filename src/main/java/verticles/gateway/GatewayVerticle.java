@@ -17,6 +17,7 @@ import mraos.metrics.Meters;
 import mraos.security.TokenVerifier;
 import verticles.erp.ErpRoutes;
 import verticles.failures.FailureRoutes;
+import verticles.scheduler.JobRoutes;
 import verticles.workorders.WorkOrderRoutes;
 
 import java.time.Clock;
@@ -58,6 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
     ErpRoutes.mount(api);
     WorkOrderRoutes.mount(api);
     FailureRoutes.mount(api);
+    JobRoutes.mount(api);
 
     FailureHandler failures = new FailureHandler(config.http().maxBodyBytes());
     router.route().failureHandler(failures);

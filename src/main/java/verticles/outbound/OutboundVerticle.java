@@ -119,6 +119,7 @@ public final class OutboundVerticle extends VerticleBase {
     meters.gauge(Meters.OUTBOUND_BREAKER_STATE, tags, breakerGauge);
     meters.gauge(Meters.OUTBOUND_QUEUE_DEPTH, tags, depthGauge);
     vertx.eventBus().consumer(Addresses.outboundWakeUp(system.name()), message -> pump());
+    vertx.eventBus().<JsonObject>consumer(OutboundCall.address(system.name()), this::answerCall);
     pollTimer = vertx.setPeriodic(0, config.outbound().pollInterval().toMillis(), id -> {
       pump();
       report();
@@ -228,6 +229,30 @@ public final class OutboundVerticle extends VerticleBase {
           message.payload(), attempt.body(), attempt.status() == 0 ? null : attempt.status(), millis, attempt.delivered(),
           attempt.error(), null, message.correlationId(), message.method(), message.path()));
       return Future.succeededFuture(attempt);
+    });
+  }
+
+  /** A synchronous call (OutboundCall): sent like a queued one, answered to the caller, not queued or retried. */
+  private void answerCall(io.vertx.core.eventbus.Message<JsonObject> request) {
+    JsonObject r = request.body();
+    if (!system.connected()) {
+      request.fail(OutboundCall.SYSTEM_ERROR, system.name() + " has no base-url configured");
+      return;
+    }
+    OutboundMessage message = new OutboundMessage(r.getString("message_id"), system.name(), r.getString("integration_type"),
+        r.getString("method"), r.getString("path"), null, null, r.getString("correlation_id"), 0, new JsonObject(), null,
+        clock.instant());
+    send(message, config.outbound().unauthorizedRetries()).onComplete(ar -> {
+      if (ar.failed()) {
+        request.fail(OutboundCall.SYSTEM_ERROR, ar.cause().getMessage());
+      } else if (ar.result().shortCircuited()) {
+        request.fail(OutboundCall.BREAKER_OPEN, "circuit breaker open");
+      } else if (!ar.result().delivered()) {
+        request.fail(OutboundCall.SYSTEM_ERROR, ar.result().error());
+      } else {
+        Object body = ar.result().body();
+        request.reply(body instanceof JsonObject json ? json : new JsonObject().put("raw", String.valueOf(body)));
+      }
     });
   }
 

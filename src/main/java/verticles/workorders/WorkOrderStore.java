@@ -16,7 +16,7 @@ import java.util.Optional;
 /** Reading work orders (with their bills of materials) from PostgreSQL. */
 public final class WorkOrderStore {
 
-  static final String COLUMNS = """
+  public static final String COLUMNS = """
       work_order_id, erp_work_order_id, work_order_number, product_id, product_name, product_variant, quantity_ordered,
       quantity_produced, quantity_scrapped, progress_percentage, unit_of_measure, priority, status, due_date,
       customer_order_id, production_line, special_instructions, mes_job_id, machine_id, operator_id, actual_start_time,
