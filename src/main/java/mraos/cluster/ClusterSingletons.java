@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Tuple;
+import mraos.Readiness;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import org.slf4j.Logger;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -31,6 +33,7 @@ public final class ClusterSingletons extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterSingletons.class);
 
   static final String TRY_LOCK = "SELECT pg_try_advisory_lock($1) AS held";
+  public static final String COMPONENT = "singletons";
 
   private record Singleton(String name, String verticle, JsonObject config) {
   }
@@ -51,8 +54,18 @@ public final class ClusterSingletons extends VerticleBase {
       JsonObject s = list.getJsonObject(i);
       wanted.put(s.getString("name"), new Singleton(s.getString("name"), s.getString("verticle"), s.getJsonObject("config")));
     }
-    timer = vertx.setPeriodic(0, mraos.cluster().singletonCheckInterval().toMillis(), id -> claim());
+    timer = vertx.setPeriodic(0, mraos.cluster().singletonCheckInterval().toMillis(), id -> {
+      claim();
+      report();
+    });
     return Future.succeededFuture();
+  }
+
+  /** Which singletons run on this node, shown on /health/ready (information: running none is normal). */
+  private void report() {
+    List<String> here = running.entrySet().stream().filter(e -> !e.getValue().equals("deploying")).map(Map.Entry::getKey)
+        .sorted().toList();
+    Readiness.report(vertx, COMPONENT, true, here.isEmpty() ? "none on this node" : String.join(", ", here));
   }
 
   /** The singletons were deployed from here, so Vert.x has already undeployed them; closing frees their locks. */
@@ -60,6 +73,7 @@ public final class ClusterSingletons extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(timer);
     running.clear();
+    Readiness.forget(vertx, COMPONENT);
     return connection == null ? Future.succeededFuture() : connection.close();
   }
 
