@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import mraos.NodeClock;
@@ -23,9 +24,10 @@ import verticles.workorders.WorkOrderRoutes;
 import java.time.Clock;
 
 /**
- * The HTTP front door (one instance per core, stateless): health, metrics and the API under {@code /api/v1}. Every API
- * call is authenticated by bearer token; integration endpoints are also audited and rate-limited per client. The
- * areas (ERP, work orders, ...) mount their own routes.
+ * The HTTP front door (one instance per core, stateless): health, metrics, the API under {@code /api/v1} and the
+ * integration admins' dead-letter review page ({@code /admin/failures}). Every API call is authenticated by bearer
+ * token; integration endpoints are also audited and rate-limited per client. The areas (ERP, work orders, ...) mount
+ * their own routes.
  */
 public final class GatewayVerticle extends VerticleBase {
 
@@ -48,6 +50,15 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(config.metricsRegistryName()));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
         .sendFile("webroot/openapi.yaml"));
+    // the integration admins' pages: static, no token to load them (their API calls carry it), nothing from elsewhere
+    router.get("/admin/*").handler(ctx -> {
+      ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+          .putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-cache");
+      ctx.next();
+    });
+    router.get("/admin/failures").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+        .sendFile("webroot/admin/failures.html"));
+    router.get("/admin/*").handler(StaticHandler.create("webroot/admin").setCachingEnabled(false));
 
     router.route(AuditTrail.PREFIX + "*").handler(auditTrail);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
