@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * What integration admins do with failed messages (spec §7.2's dashboard actions): look, retry (as they were or
@@ -48,6 +49,11 @@ public final class FailureReview {
   static final String CLOSE = """
       UPDATE integration_failures SET status = $2, resolved_by = $3, resolved_at = $4, resolution_note = $5, updated_at = $4
        WHERE failure_id = $1""";
+  /** A queued call whose failure was closed is not sent any more. */
+  static final String WITHDRAW = """
+      UPDATE outbound_messages SET status = 'failed', failure_id = $3, last_error = 'withdrawn: its failure was closed',
+          updated_at = $2
+       WHERE message_id = $1 AND status = 'pending'""";
   static final String RETRYING = """
       UPDATE integration_failures SET status = 'retrying', retry_count = retry_count + 1, last_retry_at = $2, updated_at = $2
        WHERE failure_id = $1""";
@@ -107,7 +113,12 @@ public final class FailureReview {
       return act(tx, failureId, action, actor, note, corrected, now)
           .compose(v -> tx.preparedQuery(RETRYING).execute(Tuple.of(failureId, utc(now))))
           .compose(v -> messageId == null ? Future.succeededFuture((String) null)
-              : OutboundQueue.requeue(tx, messageId, corrected, now))
+              : OutboundQueue.requeue(tx, messageId, corrected, now).compose(system -> system != null
+                  ? Future.succeededFuture(system)
+                  // rolls the whole retry back: nothing was recorded
+                  : Future.failedFuture(ApiError.of(409, ErrorCode.INT_003, "Failure " + failureId + "'s call ("
+                      + messageId + ") is no longer waiting to be sent again; resolve or discard the failure")
+                      .with("failure_id", failureId))))
           .map(system -> new Started(fromRow(row), system, inbound));
     })).compose(started -> {
       if (started.system() != null) {
@@ -151,25 +162,35 @@ public final class FailureReview {
     return close(failureId, "discarded", "discard", actor, note);
   }
 
+  /**
+   * Closes it. A failure still "retrying" may be closed too (its retry may never report back, e.g. the node died
+   * during it); a call it put back in its system's queue is then taken out, so nothing is sent after the decision.
+   */
   private Future<JsonObject> close(String failureId, String status, String action, String actor, String note) {
     Instant now = context.clock().instant();
-    return context.pool().withTransaction(tx -> open(tx, failureId)
-            .compose(row -> tx.preparedQuery(CLOSE).execute(Tuple.of(failureId, status, actor, utc(now), note)))
+    return context.pool().withTransaction(tx -> open(tx, failureId, Set.of(IntegrationFailure.PENDING_MANUAL_REVIEW, "retrying"))
+            .compose(row -> tx.preparedQuery(CLOSE).execute(Tuple.of(failureId, status, actor, utc(now), note))
+                .compose(v -> row.getString("message_id") == null ? Future.succeededFuture()
+                    : tx.preparedQuery(WITHDRAW).execute(Tuple.of(row.getString("message_id"), utc(now), failureId))))
             .compose(v -> act(tx, failureId, action, actor, note, null, now)))
         .compose(v -> one(failureId));
   }
 
-  /** The failure, locked, if it still waits for a decision. */
   private static Future<Row> open(SqlConnection tx, String failureId) {
+    return open(tx, failureId, Set.of(IntegrationFailure.PENDING_MANUAL_REVIEW));
+  }
+
+  /** The failure, locked, if it is in one of the states the action needs. */
+  private static Future<Row> open(SqlConnection tx, String failureId, Set<String> allowed) {
     return tx.preparedQuery(LOCK).execute(Tuple.of(failureId)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.failedFuture(notFound(failureId));
       }
       Row row = rows.iterator().next();
       String status = row.getString("status");
-      if (!status.equals(IntegrationFailure.PENDING_MANUAL_REVIEW)) {
+      if (!allowed.contains(status)) {
         return Future.failedFuture(ApiError.of(409, ErrorCode.INT_003, "Failure " + failureId + " is " + status
-            + (status.equals("retrying") ? " already" : "") + "; only a failure pending manual review can be acted on")
+            + (status.equals("retrying") ? " already" : "") + "; this action needs a failure " + String.join(" or ", allowed))
             .with("failure_id", failureId).with("failure_status", status));
       }
       return Future.succeededFuture(row);

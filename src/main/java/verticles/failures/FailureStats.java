@@ -21,7 +21,7 @@ public final class FailureStats {
              count(*) FILTER (WHERE status IN ('pending_manual_review', 'retrying')) AS open,
              count(*) FILTER (WHERE timestamp >= $1::timestamptz - interval '1 hour') AS last_hour,
              count(*) FILTER (WHERE timestamp >= $1::timestamptz - interval '24 hours') AS last_day,
-             avg(EXTRACT(EPOCH FROM resolved_at - timestamp)) FILTER (WHERE resolved_at IS NOT NULL) AS avg_resolution_seconds
+             avg(EXTRACT(EPOCH FROM resolved_at - timestamp)) FILTER (WHERE status = 'resolved') AS avg_resolution_seconds
         FROM integration_failures GROUP BY integration_type ORDER BY integration_type""";
 
   private final Pool pool;
