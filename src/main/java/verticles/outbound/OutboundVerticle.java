@@ -144,8 +144,11 @@ public final class OutboundVerticle extends VerticleBase {
       return;
     }
     CircuitBreakerState state = breaker.state();
-    int room = state == CircuitBreakerState.OPEN ? 0
-        : state == CircuitBreakerState.HALF_OPEN ? (inFlight == 0 ? 1 : 0)
+    if (state == CircuitBreakerState.OPEN) {
+      hold();
+      return;
+    }
+    int room = state == CircuitBreakerState.HALF_OPEN ? (inFlight == 0 ? 1 : 0)
         : config.outbound().maxInFlight() - inFlight;
     if (room <= 0) {
       return;
@@ -164,6 +167,12 @@ public final class OutboundVerticle extends VerticleBase {
         pump();
       }
     });
+  }
+
+  /** While the breaker is open nothing is sent: calls that are due wait in the queue, marked INT-006. */
+  private void hold() {
+    pool.preparedQuery(OutboundQueue.HOLD).execute(Tuple.of(system.name(), OutboundQueue.utc(clock.instant()),
+        Attempt.notSent().error())).onFailure(err -> LOG.debug("{}: cannot mark held calls ({})", system.name(), err.getMessage()));
   }
 
   private void deliver(OutboundMessage message) {
