@@ -70,9 +70,12 @@ public final class FailureRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** The body is optional for these actions ({"note": ..., "payload": ...}); when present it must be a JSON object. */
+  /**
+   * The body is optional for these actions ({"note": ..., "payload": ...}); when present it must be a JSON object. A
+   * request without one has no body buffer at all (length -1), not an empty one.
+   */
   private static JsonObject optionalBody(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    if (ctx.body() == null || ctx.body().length() <= 0) {
       return new JsonObject();
     }
     return RequestBodies.jsonObject(ctx);

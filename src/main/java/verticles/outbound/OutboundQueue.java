@@ -42,6 +42,11 @@ public final class OutboundQueue {
       UPDATE outbound_messages SET next_attempt_at = $2, last_error = $3, updated_at = now()
        WHERE message_id = $1 AND status = 'pending'""";
 
+  /** Breaker open: due messages are held (not sent, no retry used) and say why. */
+  static final String HOLD = """
+      UPDATE outbound_messages SET last_error = $3, updated_at = $2
+       WHERE external_system = $1 AND status = 'pending' AND next_attempt_at <= $2 AND last_error IS DISTINCT FROM $3""";
+
   static final String FAILED = """
       UPDATE outbound_messages SET status = 'failed', attempts = attempts + 1, last_attempt_at = $2, last_status = $3,
           last_error = $4, response = $5, failure_id = $6, updated_at = $2

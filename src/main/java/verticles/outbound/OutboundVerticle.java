@@ -145,8 +145,11 @@ public final class OutboundVerticle extends VerticleBase {
       return;
     }
     CircuitBreakerState state = breaker.state();
-    int room = state == CircuitBreakerState.OPEN ? 0
-        : state == CircuitBreakerState.HALF_OPEN ? (inFlight == 0 ? 1 : 0)
+    if (state == CircuitBreakerState.OPEN) {
+      hold();
+      return;
+    }
+    int room = state == CircuitBreakerState.HALF_OPEN ? (inFlight == 0 ? 1 : 0)
         : config.outbound().maxInFlight() - inFlight;
     if (room <= 0) {
       return;
@@ -167,10 +170,17 @@ public final class OutboundVerticle extends VerticleBase {
     });
   }
 
+  /** While the breaker is open nothing is sent: calls that are due wait in the queue, marked INT-006. */
+  private void hold() {
+    pool.preparedQuery(OutboundQueue.HOLD).execute(Tuple.of(system.name(), OutboundQueue.utc(clock.instant()),
+        Attempt.notSent().error())).onFailure(err -> LOG.debug("{}: cannot mark held calls ({})", system.name(), err.getMessage()));
+  }
+
   private void deliver(OutboundMessage message) {
     inFlight++;
-    send(message, config.outbound().unauthorizedRetries())
-        .compose(attempt -> settle(message, attempt))
+    int[] refreshRetries = {0};
+    send(message, config.outbound().unauthorizedRetries(), refreshRetries)
+        .compose(attempt -> settle(message, attempt, refreshRetries[0]))
         .onComplete(ar -> {
           inFlight--;
           if (ar.failed()) {
@@ -182,8 +192,11 @@ public final class OutboundVerticle extends VerticleBase {
         });
   }
 
-  /** One call through the breaker; a 401 gets a fresh token and (within its budget) an immediate second try. */
-  private Future<Attempt> send(OutboundMessage message, int refreshesLeft) {
+  /**
+   * One call through the breaker; a 401 gets a fresh token and (within its budget) an immediate second try, counted in
+   * {@code refreshRetries[0]}.
+   */
+  private Future<Attempt> send(OutboundMessage message, int refreshesLeft, int[] refreshRetries) {
     return breaker.<Attempt>execute(() -> call(message).compose(attempt ->
             attempt.errorClass() != null && attempt.errorClass().systemDown()
                 ? Future.failedFuture(new SystemDown(attempt)) : Future.succeededFuture(attempt)))
@@ -199,7 +212,8 @@ public final class OutboundVerticle extends VerticleBase {
         .compose(attempt -> {
           if (attempt.errorClass() == ErrorClass.UNAUTHORIZED && refreshesLeft > 0) {
             auth.invalidate();
-            return send(message, refreshesLeft - 1);
+            refreshRetries[0]++;
+            return send(message, refreshesLeft - 1, refreshRetries);
           }
           return Future.succeededFuture(attempt);
         });
@@ -257,7 +271,7 @@ public final class OutboundVerticle extends VerticleBase {
   }
 
   /** Records what the attempt means: delivered, waiting, retry at a time, or a dead letter. */
-  private Future<Void> settle(OutboundMessage message, Attempt attempt) {
+  private Future<Void> settle(OutboundMessage message, Attempt attempt, int refreshRetries) {
     Instant now = clock.instant();
     if (attempt.shortCircuited()) {
       Instant reopens = breakerOpenedAt == null ? now.plus(config.outbound().breakerResetTimeout())
@@ -285,16 +299,19 @@ public final class OutboundVerticle extends VerticleBase {
           OutboundQueue.utc(now), retries, OutboundQueue.utc(now.plus(delay.get())), attempt.status() == 0 ? null : attempt.status(),
           attempt.error(), jsonb(attempt.body())})).mapEmpty();
     }
-    return pool.withTransaction(tx -> giveUp(tx, message, attempt, effect, now));
+    return pool.withTransaction(tx -> giveUp(tx, message, attempt, effect, now, refreshRetries));
   }
 
   /** Retries ran out (or none was due): the call becomes a dead letter for review. */
-  private Future<Void> giveUp(SqlConnection tx, OutboundMessage message, Attempt attempt, DeliveryEffect effect, Instant now) {
+  private Future<Void> giveUp(SqlConnection tx, OutboundMessage message, Attempt attempt, DeliveryEffect effect, Instant now,
+                              int refreshRetries) {
+    // earlier attempts, plus the immediate retries with a refreshed token made in this one (spec §7.2 retry_count)
+    int retries = message.attempts() + refreshRetries;
     LOG.warn("{}: giving up {} {} after {} attempt(s): {}", system.name(), message.integrationType(), message.messageId(),
-        message.attempts() + 1, attempt.error());
+        retries + 1, attempt.error());
     IntegrationFailure failure = new IntegrationFailure(message.failureId(), now, message.integrationType(), "outbound",
         system.name(), message.asOriginalMessage(), attempt.errorCode(), system.name() + " " + attempt.error(),
-        attempt.stackTrace(), message.attempts(), message.attempts() > 0 ? now : null,
+        attempt.stackTrace(), retries, retries > 0 ? now : null,
         IntegrationFailure.PENDING_MANUAL_REVIEW, message.correlationId(), message.messageId());
     Future<String> failureId = message.failureId() == null
         ? failures.record(tx, failure).map(IntegrationFailure::failureId)
