@@ -71,7 +71,8 @@ public final class CompletionReport implements DeliveryEffect {
     Instant start = wo.execution().actualStartTime();
     Instant end = wo.execution().actualEndTime();
     Duration worked = start != null && end != null && end.isAfter(start) ? Duration.between(start, end) : Duration.ZERO;
-    BigDecimal hours = BigDecimal.valueOf(worked.toSeconds()).divide(BigDecimal.valueOf(3600), 2, RoundingMode.HALF_UP);
+    // from whole minutes, as the spec's example does (14:30:00 → 15:45:30 is 75 minutes, 1.25 h)
+    BigDecimal hours = BigDecimal.valueOf(worked.toMinutes()).divide(BigDecimal.valueOf(60), 2, RoundingMode.HALF_UP);
     JsonArray used = new JsonArray();
     if (resources.operatorId() != null) {
       used.add(new JsonObject().put("resource_type", "operator").put("resource_id", resources.operatorId())

@@ -100,8 +100,8 @@ public final class OutboundVerticle extends VerticleBase {
             .setFailuresRollingWindow(Duration.ofDays(1).toMillis()))
         .openHandler(v -> {
           breakerOpenedAt = clock.instant();
-          LOG.warn("{}: circuit breaker OPEN after {} failures in a row; nothing is sent for {}", system.name(),
-              config.outbound().breakerMaxFailures(), config.outbound().breakerResetTimeout());
+          LOG.warn("{}: circuit breaker OPEN ({} failures in a row, or the half-open trial failed); nothing is sent for {}",
+              system.name(), config.outbound().breakerMaxFailures(), config.outbound().breakerResetTimeout());
           report();
         })
         .halfOpenHandler(v -> {
