@@ -256,7 +256,7 @@ public final class OutboundVerticle extends VerticleBase {
     OutboundMessage message = new OutboundMessage(r.getString("message_id"), system.name(), r.getString("integration_type"),
         r.getString("method"), r.getString("path"), null, null, r.getString("correlation_id"), 0, new JsonObject(), null,
         clock.instant());
-    send(message, config.outbound().unauthorizedRetries()).onComplete(ar -> {
+    send(message, config.outbound().unauthorizedRetries(), new int[1]).onComplete(ar -> {
       if (ar.failed()) {
         request.fail(OutboundCall.SYSTEM_ERROR, ar.cause().getMessage());
       } else if (ar.result().shortCircuited()) {
