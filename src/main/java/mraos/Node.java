@@ -18,6 +18,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import mraos.cluster.ClusterSingletons;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
+import mraos.plant.PlantModel;
 import mraos.embedded.EmbeddedServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,8 @@ public final class Node implements AutoCloseable {
       Database.migrate(config.database());
       vertx = vertx(config).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
       NodeClock.install(vertx, clock);
+      PlantModel.load(config.plantModel()).store(Database.pool(vertx, config.database()))
+          .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
       Node node = new Node(embedded, config, vertx);
       node.deploy();
       node.announce();

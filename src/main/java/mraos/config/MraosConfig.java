@@ -19,6 +19,7 @@ import java.util.Set;
 public record MraosConfig(
     NodeConfig node,
     ZoneId plantTimeZone,
+    Path plantModel,
     HttpConfig http,
     DatabaseConfig database,
     KafkaConfig kafka,
@@ -38,6 +39,7 @@ public record MraosConfig(
     return new MraosConfig(
         NodeConfig.from(root.section("node")),
         ZoneId.of(root.section("plant").string("time-zone")),
+        Path.of(root.section("plant").string("model")),
         HttpConfig.from(root.section("http")),
         DatabaseConfig.from(root.section("database")),
         KafkaConfig.from(root.section("kafka")),

@@ -1,0 +1,136 @@
+package mraos.plant;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The plant's production lines and machines ({@code conf/plant.yaml}): which machines exist, on which line. Immutable;
+ * read once at start-up and written into {@code production_lines} and {@code machines}.
+ */
+public record PlantModel(List<Line> lines) {
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,32}");
+
+  public record Line(String id, String name, List<Machine> machines) {
+  }
+
+  public record Machine(String id, String lineId, String name, String type) {
+  }
+
+  public PlantModel {
+    lines = List.copyOf(lines);
+  }
+
+  /** Reads the file named by {@code plant.model}, else the demo plant packaged in the jar. */
+  public static PlantModel load(Path file) {
+    if (file != null && Files.isRegularFile(file)) {
+      try (InputStream in = Files.newInputStream(file)) {
+        return parse(in, file.toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read the plant model " + file.toAbsolutePath(), e);
+      }
+    }
+    try (InputStream in = PlantModel.class.getClassLoader().getResourceAsStream("conf/plant.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("No plant model: " + file + " does not exist and the jar carries none");
+      }
+      return parse(in, "conf/plant.yaml (packaged)");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static PlantModel parse(InputStream in, String source) {
+    Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+    if (!(doc instanceof Map<?, ?> root) || !(root.get("lines") instanceof List<?> lineList)) {
+      throw new IllegalArgumentException("Plant model " + source + " must have a list of lines");
+    }
+    List<Line> lines = new ArrayList<>();
+    Set<String> lineIds = new HashSet<>();
+    Set<String> lineNames = new HashSet<>();
+    Set<String> machineIds = new HashSet<>();
+    for (Object l : lineList) {
+      Map<String, Object> line = (Map<String, Object>) l;
+      String lineId = id(line.get("id"), source, "line id");
+      String name = String.valueOf(line.getOrDefault("name", lineId));
+      if (!lineIds.add(lineId) || !lineNames.add(name)) {
+        throw new IllegalArgumentException("Plant model " + source + ": line " + lineId + " (" + name + ") appears twice");
+      }
+      List<Machine> machines = new ArrayList<>();
+      for (Object m : (List<Object>) line.getOrDefault("machines", List.of())) {
+        Map<String, Object> machine = (Map<String, Object>) m;
+        String machineId = id(machine.get("id"), source, "machine id");
+        if (!machineIds.add(machineId)) {
+          throw new IllegalArgumentException("Plant model " + source + ": machine " + machineId + " appears twice");
+        }
+        machines.add(new Machine(machineId, lineId, String.valueOf(machine.getOrDefault("name", machineId)),
+            String.valueOf(machine.getOrDefault("type", "machine"))));
+      }
+      lines.add(new Line(lineId, name, List.copyOf(machines)));
+    }
+    return new PlantModel(lines);
+  }
+
+  private static String id(Object value, String source, String what) {
+    if (value == null || !ID.matcher(value.toString()).matches()) {
+      throw new IllegalArgumentException("Plant model " + source + ": " + what + " '" + value
+          + "' must be 1-32 letters, digits, '.', '_' or '-'");
+    }
+    return value.toString();
+  }
+
+  public Optional<Line> line(String lineId) {
+    return lines.stream().filter(l -> l.id().equals(lineId)).findFirst();
+  }
+
+  public Optional<Machine> machine(String machineId) {
+    return lines.stream().flatMap(l -> l.machines().stream()).filter(m -> m.id().equals(machineId)).findFirst();
+  }
+
+  public List<Machine> machines() {
+    return lines.stream().flatMap(l -> l.machines().stream()).toList();
+  }
+
+  /** Line id → line name, e.g. line2 → "Line 2". */
+  public Map<String, String> lineNames() {
+    Map<String, String> names = new LinkedHashMap<>();
+    lines.forEach(l -> names.put(l.id(), l.name()));
+    return names;
+  }
+
+  static final String UPSERT_LINE = """
+      INSERT INTO production_lines (line_id, name) VALUES ($1, $2)
+      ON CONFLICT (line_id) DO UPDATE SET name = EXCLUDED.name""";
+  static final String UPSERT_MACHINE = """
+      INSERT INTO machines (machine_id, line_id, name, machine_type) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (machine_id) DO UPDATE SET line_id = EXCLUDED.line_id, name = EXCLUDED.name,
+          machine_type = EXCLUDED.machine_type, updated_at = now()""";
+
+  /** Writes the model into the database (lines first); idempotent. */
+  public Future<Void> store(SqlClient db) {
+    List<Tuple> lineRows = lines.stream().map(l -> Tuple.of(l.id(), l.name())).toList();
+    List<Tuple> machineRows = machines().stream().map(m -> Tuple.of(m.id(), m.lineId(), m.name(), m.type())).toList();
+    Future<?> storedLines = lineRows.isEmpty() ? Future.succeededFuture() : db.preparedQuery(UPSERT_LINE).executeBatch(lineRows);
+    return storedLines.compose(v -> machineRows.isEmpty() ? Future.succeededFuture()
+        : db.preparedQuery(UPSERT_MACHINE).executeBatch(machineRows)).mapEmpty();
+  }
+}
