@@ -22,6 +22,15 @@ public final class Addresses {
     return "mraos.outbound." + externalSystem.toLowerCase(java.util.Locale.ROOT) + ".wake-up";
   }
 
+  /**
+   * A machine's status as the MES's OPC UA server reports it, for the actor of the machine's line (payload: machine_id,
+   * current_status as the MES says it, utilization_percentage, current_work_order_id, units_produced_this_cycle,
+   * cycle_time_seconds, downtime_seconds, source_timestamp, source "opcua", endpoint).
+   */
+  public static String lineMachineStatus(String lineId) {
+    return "mraos.lines." + lineId + ".machine-status";
+  }
+
   /** Cluster-wide map: each system's outbound state (breaker, queue depth, node), for health. */
   public static final String OUTBOUND_STATE_MAP = "mraos.outbound.state";
 

@@ -84,7 +84,8 @@ public final class ConfigLoader {
 
   private static boolean isOpenMap(String path) {
     // maps whose keys are names chosen by the operator rather than settings
-    return path.equals("security.embedded-issuer.clients") || path.equals("scheduler.jobs");
+    return path.equals("security.embedded-issuer.clients") || path.equals("scheduler.jobs")
+        || path.equals("mes.opcua.endpoints");
   }
 
   private static void applyEnvironment(JsonObject node, String path, Map<String, String> env) {

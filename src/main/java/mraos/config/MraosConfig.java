@@ -28,6 +28,7 @@ public record MraosConfig(
     ClusterConfig cluster,
     ErpConfig erp,
     ExternalSystem mes,
+    OpcUaConfig opcua,
     ExternalSystem hr,
     ExternalSystem inventory,
     OutboundConfig outbound,
@@ -48,6 +49,7 @@ public record MraosConfig(
         ClusterConfig.from(root.section("cluster")),
         ErpConfig.from(root.section("erp")),
         ExternalSystem.from("MES", root.section("mes")),
+        OpcUaConfig.from(root.section("mes").section("opcua")),
         ExternalSystem.from("HR", root.section("hr")),
         ExternalSystem.from("INVENTORY", root.section("inventory")),
         OutboundConfig.from(root.section("outbound")),
@@ -267,6 +269,38 @@ public record MraosConfig(
       return new ErpConfig(ExternalSystem.from("ERP", s), paths.string("completion-report"), paths.string("consumption-report"),
           paths.string("materials"), paths.string("work-orders"), s.integer("page-size", 1, 10_000),
           batch.string("drop-dir").trim(), format);
+    }
+  }
+
+  /** The MES's OPC UA endpoints and how MRAOS subscribes to them. */
+  public record OpcUaConfig(Duration publishingInterval, Duration keepAlive, String namespaceUri,
+                            Map<String, OpcUaEndpoint> endpoints) {
+    static OpcUaConfig from(Settings s) {
+      Map<String, OpcUaEndpoint> endpoints = new LinkedHashMap<>();
+      Settings section = s.section("endpoints");
+      for (String name : section.json().fieldNames()) {
+        Settings e = section.section(name);
+        String mode = e.string("security-mode");
+        if (!mode.equals("None") && !mode.equals("SignAndEncrypt")) {
+          throw new IllegalArgumentException("Configuration mes.opcua.endpoints." + name + ".security-mode must be None or SignAndEncrypt");
+        }
+        endpoints.put(name, new OpcUaEndpoint(name, e.string("url").trim(), mode, e.string("username"), e.secret("password"),
+            e.strings("machines")));
+      }
+      return new OpcUaConfig(s.duration("publishing-interval"), s.duration("keep-alive"), s.string("namespace-uri"),
+          Map.copyOf(endpoints));
+    }
+  }
+
+  public record OpcUaEndpoint(String name, String url, String securityMode, String username, String password,
+                              List<String> machines) {
+    public boolean connected() {
+      return !url.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "OpcUaEndpoint[" + name + ", " + url + ", " + securityMode + (username.isEmpty() ? "" : ", user " + username) + "]";
     }
   }
 
