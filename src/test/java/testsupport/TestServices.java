@@ -5,6 +5,7 @@ import mraos.config.MraosConfig;
 import mraos.embedded.EmbeddedDatabase;
 import mraos.embedded.EmbeddedIssuer;
 import mraos.embedded.EmbeddedKafka;
+import mraos.embedded.EmbeddedMqttBroker;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ public final class TestServices {
   public final EmbeddedDatabase database;
   public final EmbeddedKafka kafka;
   public final EmbeddedIssuer issuer;
+  public final EmbeddedMqttBroker mqtt;
   private final MraosConfig base;
 
   private TestServices() throws Exception {
@@ -32,12 +34,14 @@ public final class TestServices {
     MraosConfig defaults = MraosConfig.from(ConfigLoader.defaults());
     database = EmbeddedDatabase.start(root.resolve("postgres"), 0, defaults.database().user(), defaults.database().password(), true);
     kafka = startKafka(root.resolve("kafka"));
+    mqtt = EmbeddedMqttBroker.start(root.resolve("mqtt"), Ports.free());
     MraosConfig withIssuerPort = defaults.with(Map.of("security.embedded-issuer.port", Ports.free()));
     issuer = EmbeddedIssuer.start(withIssuerPort.security().embeddedIssuer(), defaults.security().audience());
     base = withIssuerPort.with(Map.ofEntries(
         Map.entry("database.url", database.url()),
         Map.entry("kafka.bootstrap-servers", kafka.bootstrapServers()),
         Map.entry("security.issuer", issuer.issuerUrl()),
+        Map.entry("mqtt.url", mqtt.url()),
         Map.entry("node.data-dir", root.resolve("node").toString()),
         Map.entry("http.instances", 2),
         // tests send far more than a real ERP would; RateLimitTest sets its own limit
@@ -94,6 +98,7 @@ public final class TestServices {
   private void stop() {
     try {
       issuer.close();
+      mqtt.close();
       kafka.close();
       database.close();
       try (var paths = Files.walk(root)) {

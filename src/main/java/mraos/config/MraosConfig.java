@@ -33,6 +33,8 @@ public record MraosConfig(
     ExternalSystem inventory,
     OutboundConfig outbound,
     SchedulerConfig scheduler,
+    MqttConfig mqtt,
+    LinesConfig lines,
     JsonObject json) {
 
   public static MraosConfig from(JsonObject json) {
@@ -54,6 +56,8 @@ public record MraosConfig(
         ExternalSystem.from("INVENTORY", root.section("inventory")),
         OutboundConfig.from(root.section("outbound")),
         SchedulerConfig.from(root.section("scheduler")),
+        MqttConfig.from(root.section("mqtt")),
+        LinesConfig.from(root.section("lines")),
         json);
   }
 
@@ -269,6 +273,35 @@ public record MraosConfig(
       return new ErpConfig(ExternalSystem.from("ERP", s), paths.string("completion-report"), paths.string("consumption-report"),
           paths.string("materials"), paths.string("work-orders"), s.integer("page-size", 1, 10_000),
           batch.string("drop-dir").trim(), format);
+    }
+  }
+
+  /** The MES's MQTT broker and the lines' sessions on it. */
+  public record MqttConfig(String url, String username, String password, String clientIdPrefix, List<Duration> reconnectDelays,
+                           Duration keepAlive, int embeddedPort) {
+    static MqttConfig from(Settings s) {
+      List<Duration> delays = s.durations("reconnect-delays");
+      if (delays.isEmpty()) {
+        throw new IllegalArgumentException("Configuration mqtt.reconnect-delays needs at least one delay");
+      }
+      return new MqttConfig(s.string("url").trim(), s.string("username"), s.secret("password"), s.string("client-id-prefix"),
+          delays, s.duration("keep-alive"), s.integer("embedded-port", 0, 65535));
+    }
+
+    public boolean embedded() {
+      return url.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "MqttConfig[" + url + (username.isEmpty() ? "" : ", user " + username) + "]";
+    }
+  }
+
+  public record LinesConfig(Duration batchWindow, int batchSize, int bufferLimit, Duration retryDelay, Duration maxMessageAge) {
+    static LinesConfig from(Settings s) {
+      return new LinesConfig(s.duration("batch-window"), s.integer("batch-size", 1, 100_000),
+          s.integer("buffer-limit", 1, 1_000_000), s.duration("retry-delay"), s.duration("max-message-age"));
     }
   }
 

@@ -50,6 +50,11 @@ public final class EmbeddedServices implements AutoCloseable {
       started.push(kafka);
       changes.put("kafka.bootstrap-servers", kafka.bootstrapServers());
     }
+    if (config.mqtt().embedded()) {
+      EmbeddedMqttBroker broker = EmbeddedMqttBroker.start(config.node().dataDir().resolve("mqtt"), config.mqtt().embeddedPort());
+      started.push(broker);
+      changes.put("mqtt.url", broker.url());
+    }
     if (config.security().embeddedIssuerWanted()) {
       issuer = EmbeddedIssuer.start(config.security().embeddedIssuer(), config.security().audience());
       started.push(issuer);
