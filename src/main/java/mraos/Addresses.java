@@ -31,6 +31,12 @@ public final class Addresses {
     return "mraos.lines." + lineId + ".machine-status";
   }
 
+  /**
+   * The supervisors' live feed (cluster-wide): machine status, work-order progress, inspections, downtime, alerts.
+   * Payload: {"type": ..., "line_id": ..., "data": {...}}.
+   */
+  public static final String LIVE = "mraos.live";
+
   /** Cluster-wide map: each system's outbound state (breaker, queue depth, node), for health. */
   public static final String OUTBOUND_STATE_MAP = "mraos.outbound.state";
 

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import verticles.gateway.GatewayVerticle;
 import verticles.failures.FailuresVerticle;
 import verticles.kafka.KafkaVerticle;
+import verticles.lines.LineVerticle;
 import verticles.outbound.OutboundVerticle;
 import verticles.scheduler.SchedulerVerticle;
 
@@ -95,7 +96,10 @@ public final class Node implements AutoCloseable {
     Readiness.expectDeployments(vertx, ids);
   }
 
-  /** What runs once in the cluster: each external system's outbound path, the dead letters' figures, the scheduler. */
+  /**
+   * What runs once in the cluster: each external system's outbound path, the dead letters' figures, the scheduler,
+   * and one actor per production line (spread over the nodes).
+   */
   static JsonObject singletons(JsonObject json) {
     JsonArray list = new JsonArray();
     for (String system : MraosConfig.EXTERNAL_SYSTEMS) {
@@ -107,6 +111,11 @@ public final class Node implements AutoCloseable {
         .put("config", new JsonObject().put("mraos", json)));
     list.add(new JsonObject().put("name", "scheduler").put("verticle", SchedulerVerticle.class.getName())
         .put("config", new JsonObject().put("mraos", json)));
+    for (PlantModel.Line line : PlantModel.load(MraosConfig.from(json).plantModel()).lines()) {
+      list.add(new JsonObject().put("name", "line-" + line.id()).put("group", "lines")
+          .put("verticle", LineVerticle.class.getName())
+          .put("config", new JsonObject().put("mraos", json).put("line", line.id())));
+    }
     return new JsonObject().put("mraos", json).put("singletons", list);
   }
 

@@ -25,17 +25,28 @@ import java.util.UUID;
  * singleton. When the node dies its connection closes, PostgreSQL releases the lock, and another node takes the
  * singleton within {@code cluster.singleton-check-interval}. A node that stops cleanly releases its singletons.
  *
+ * <p>Singletons of a group (the production lines) are spread: a node holds at most its fair share of the group
+ * (the group's size over the live nodes, rounded up), and hands extras back when a node joins. Live nodes are the
+ * holders of a shared advisory lock each node's connection takes, so PostgreSQL alone knows who is alive.
+ *
  * <p>Deployment config: {@code {"mraos": <node config>, "singletons": [{"name": ..., "verticle": <class name>,
- * "config": {...}}]}}.
+ * "group": <optional>, "config": {...}}]}}.
  */
 public final class ClusterSingletons extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterSingletons.class);
 
   static final String TRY_LOCK = "SELECT pg_try_advisory_lock($1) AS held";
+  static final String UNLOCK = "SELECT pg_advisory_unlock($1) AS released";
+  static final String JOIN = "SELECT pg_advisory_lock_shared($1)";
+  /** Holders of the shared member lock (a bigint advisory key is split into classid and objid in pg_locks). */
+  static final String LIVE_NODES = """
+      SELECT count(*) AS live FROM pg_locks
+       WHERE locktype = 'advisory' AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1 AND granted""";
   public static final String COMPONENT = "singletons";
+  static final String MEMBER = "member";
 
-  private record Singleton(String name, String verticle, JsonObject config) {
+  private record Singleton(String name, String verticle, String group, JsonObject config) {
   }
 
   private MraosConfig mraos;
@@ -52,7 +63,8 @@ public final class ClusterSingletons extends VerticleBase {
     JsonArray list = config().getJsonArray("singletons", new JsonArray());
     for (int i = 0; i < list.size(); i++) {
       JsonObject s = list.getJsonObject(i);
-      wanted.put(s.getString("name"), new Singleton(s.getString("name"), s.getString("verticle"), s.getJsonObject("config")));
+      wanted.put(s.getString("name"), new Singleton(s.getString("name"), s.getString("verticle"), s.getString("group"),
+          s.getJsonObject("config")));
     }
     timer = vertx.setPeriodic(0, mraos.cluster().singletonCheckInterval().toMillis(), id -> {
       claim();
@@ -77,7 +89,7 @@ public final class ClusterSingletons extends VerticleBase {
     return connection == null ? Future.succeededFuture() : connection.close();
   }
 
-  /** Takes every wanted singleton whose lock is free; the lock stays with this connection until it closes. */
+  /** Takes every wanted singleton whose lock is free (within the fair share of its group); hands back extras. */
   private void claim() {
     if (connection == null) {
       connect();
@@ -85,16 +97,63 @@ public final class ClusterSingletons extends VerticleBase {
     }
     // a singleton that stopped by itself is started again (this connection still holds its lock)
     running.entrySet().removeIf(e -> !e.getValue().equals("deploying") && !vertx.deploymentIDs().contains(e.getValue()));
-    for (Singleton singleton : wanted.values()) {
-      if (running.containsKey(singleton.name())) {
-        continue;
-      }
-      connection.preparedQuery(TRY_LOCK).execute(Tuple.of(lockKey(singleton.name()))).onSuccess(rows -> {
-        if (rows.iterator().next().getBoolean("held") && !running.containsKey(singleton.name())) {
-          deploy(singleton);
+    long member = lockKey(MEMBER);
+    connection.preparedQuery(LIVE_NODES).execute(Tuple.of(member >>> 32, member & 0xFFFFFFFFL)).onSuccess(rows -> {
+      long live = Math.max(1, rows.iterator().next().getLong("live"));
+      Map<String, Integer> held = new HashMap<>();
+      Map<String, Integer> size = new HashMap<>();
+      for (Singleton s : wanted.values()) {
+        if (s.group() != null) {
+          size.merge(s.group(), 1, Integer::sum);
+          if (running.containsKey(s.name())) {
+            held.merge(s.group(), 1, Integer::sum);
+          }
         }
-      });
+      }
+      for (Singleton singleton : wanted.values()) {
+        boolean mine = running.containsKey(singleton.name());
+        if (singleton.group() == null) {
+          if (!mine) {
+            tryTake(singleton);
+          }
+          continue;
+        }
+        int share = (int) Math.ceil(size.get(singleton.group()) / (double) live);
+        int holding = held.getOrDefault(singleton.group(), 0);
+        if (!mine && holding < share) {
+          held.merge(singleton.group(), 1, Integer::sum); // counted now, so one round takes no more than the share
+          tryTake(singleton);
+        } else if (mine && holding > share && !running.get(singleton.name()).equals("deploying")) {
+          held.merge(singleton.group(), -1, Integer::sum);
+          handBack(singleton);
+        }
+      }
+    });
+  }
+
+  private void tryTake(Singleton singleton) {
+    connection.preparedQuery(TRY_LOCK).execute(Tuple.of(lockKey(singleton.name()))).onSuccess(rows -> {
+      if (rows.iterator().next().getBoolean("held") && !running.containsKey(singleton.name())) {
+        deploy(singleton);
+      }
+    });
+  }
+
+  /** More than this node's share (a node joined): stop it cleanly, then free its lock for the newcomer. */
+  private void handBack(Singleton singleton) {
+    String id = running.get(singleton.name());
+    running.put(singleton.name(), "deploying");
+    LOG.info("Handing {} over to another node (more than this node's share)", singleton.name());
+    vertx.undeploy(id).onComplete(ar -> unlock(singleton.name()).onComplete(v -> running.remove(singleton.name())));
+  }
+
+  /** Advisory locks count re-entries: release until this session holds it no more. */
+  private Future<Void> unlock(String name) {
+    if (connection == null) {
+      return Future.succeededFuture();
     }
+    return connection.preparedQuery(UNLOCK).execute(Tuple.of(lockKey(name)))
+        .compose(rows -> rows.iterator().next().getBoolean("released") ? unlock(name) : Future.succeededFuture());
   }
 
   private void deploy(Singleton singleton) {
@@ -107,8 +166,7 @@ public final class ClusterSingletons extends VerticleBase {
         .onFailure(err -> {
           running.remove(singleton.name());
           LOG.error("Could not deploy singleton {}: {}", singleton.name(), err.getMessage(), err);
-          // give the lock back so another node can try
-          connection.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(lockKey(singleton.name())));
+          unlock(singleton.name()); // so another node can try
         });
   }
 
@@ -124,9 +182,16 @@ public final class ClusterSingletons extends VerticleBase {
             LOG.warn("Singletons: cannot reach PostgreSQL ({}); retrying", ar.cause().getMessage());
             return;
           }
-          connection = ar.result();
-          connection.closeHandler(v -> lostConnection());
-          claim();
+          PgConnection joined = ar.result();
+          joined.closeHandler(v -> lostConnection());
+          joined.preparedQuery(JOIN).execute(Tuple.of(lockKey(MEMBER))).onComplete(member -> {
+            if (member.succeeded()) {
+              connection = joined;
+              claim();
+            } else {
+              joined.close();
+            }
+          });
         });
   }
 

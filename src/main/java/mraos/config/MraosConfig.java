@@ -140,7 +140,7 @@ public record MraosConfig(
   }
 
   public record KafkaConfig(String bootstrapServers, int embeddedPort, int embeddedControllerPort,
-                            String workOrdersTopic, String integrationFailuresTopic,
+                            String workOrdersTopic, String resourceStatusTopic, String integrationFailuresTopic,
                             int outboxBatchSize, int outboxPollIntervalMs, int outboxRetryBackoffMs,
                             int lingerMs, int deliveryTimeoutMs, int healthCheckIntervalMs) {
     static KafkaConfig from(Settings s) {
@@ -149,7 +149,7 @@ public record MraosConfig(
       Settings producer = s.section("producer");
       return new KafkaConfig(s.string("bootstrap-servers").trim(),
           s.integer("embedded-port", 0, 65535), s.integer("embedded-controller-port", 0, 65535),
-          topics.string("work-orders"), topics.string("integration-failures"),
+          topics.string("work-orders"), topics.string("resource-status"), topics.string("integration-failures"),
           outbox.integer("batch-size", 1, 100_000), outbox.integer("poll-interval-ms", 10, 3_600_000),
           outbox.integer("retry-backoff-ms", 10, 3_600_000),
           producer.integer("linger-ms", 0, 60_000), producer.integer("delivery-timeout-ms", 1_000, 3_600_000),

@@ -29,4 +29,9 @@ public final class Outbox {
   public static Future<Void> append(SqlClient tx, String topic, String key, JsonObject envelope) {
     return tx.preparedQuery(INSERT).execute(Tuple.of(topic, key, envelope)).mapEmpty();
   }
+
+  /** Many events in one round trip: each tuple is (topic, key, envelope). */
+  public static Future<Void> appendAll(SqlClient tx, java.util.List<Tuple> events) {
+    return events.isEmpty() ? Future.succeededFuture() : tx.preparedQuery(INSERT).executeBatch(events).mapEmpty();
+  }
 }

@@ -33,6 +33,14 @@ public final class Meters {
   /** Average time from failure to resolution, by integration type. */
   public static final String FAILURES_RESOLUTION = "mraos.failures.resolution";
 
+  /** MES messages a line handled, by outcome (applied, dead_letter). */
+  public static final String MES_MESSAGES = "mraos.mes.messages";
+  /** From a MES message's arrival to the commit of its effect (the acknowledgement follows at once). */
+  public static final String MES_COMMIT_LATENCY = "mraos.mes.commit.latency";
+  /** Messages a line holds, not yet written. */
+  public static final String LINE_BUFFER = "mraos.lines.buffer";
+
+  public static final String TAG_LINE = "line";
   public static final String TAG_SYSTEM = "system";
   public static final String TAG_INTEGRATION = "integration_type";
   public static final String TAG_OUTCOME = "outcome";

@@ -49,6 +49,11 @@ public final class WorkOrderCompletion {
   /** What the supervisor (or MES) says about the finished order. Null fields take what MRAOS knows. */
   public record Request(BigDecimal quantityProduced, BigDecimal quantityScrapped, Instant completedAt, Instant actualStartTime,
                         Boolean inspectionPassed, List<String> defectTypes, Map<String, BigDecimal> materialsConsumed) {
+
+    /** Completion by the MES's counts: the quantities MRAOS counted, now. */
+    public static Request asCounted() {
+      return new Request(null, null, null, null, null, null, null);
+    }
   }
 
   public record Result(WorkOrder workOrder, String reportMessageId) {
@@ -68,20 +73,20 @@ public final class WorkOrderCompletion {
     Instant now = clock.instant();
     Instant end = request.completedAt() != null ? request.completedAt() : now;
     return pool.withTransaction(tx -> lock(tx, workOrderId).compose(current -> {
+      BigDecimal produced = request.quantityProduced() != null ? request.quantityProduced() : current.quantityProduced();
       BigDecimal scrapped = request.quantityScrapped() != null ? request.quantityScrapped() : current.quantityScrapped();
-      if (scrapped.compareTo(request.quantityProduced()) > 0) {
-        throw ApiError.badRequest("quantity_scrapped (" + scrapped + ") cannot exceed quantity_produced ("
-            + request.quantityProduced() + ")");
+      if (scrapped.compareTo(produced) > 0) {
+        throw ApiError.badRequest("quantity_scrapped (" + scrapped + ") cannot exceed quantity_produced (" + produced + ")");
       }
       Map<String, BigDecimal> consumed = request.materialsConsumed() != null ? request.materialsConsumed()
-          : fromBillOfMaterials(current, request.quantityProduced());
+          : fromBillOfMaterials(current, produced);
       return materials(tx, consumed.keySet()).compose(known -> {
         List<String> unknown = consumed.keySet().stream().filter(m -> !known.containsKey(m)).toList();
         if (!unknown.isEmpty()) {
           return Future.failedFuture(ApiError.badRequest("Unknown material(s) in materials_consumed: " + unknown));
         }
         int defects = Math.max(current.quality().defectCount(), scrapped.setScale(0, RoundingMode.CEILING).intValue());
-        return tx.preparedQuery(COMPLETE).execute(Tuple.from(new Object[] {workOrderId, Numeric.create(request.quantityProduced()),
+        return tx.preparedQuery(COMPLETE).execute(Tuple.from(new Object[] {workOrderId, Numeric.create(produced),
                 Numeric.create(scrapped), utc(request.actualStartTime() != null ? request.actualStartTime() : end), utc(end),
                 completedBy, defects, utc(now)}))
             .compose(v -> recordConsumption(tx, workOrderId, consumed, known, end))

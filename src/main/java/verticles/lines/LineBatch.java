@@ -1,0 +1,414 @@
+package verticles.lines;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.data.Numeric;
+import mraos.events.Envelope;
+import mraos.events.Outbox;
+import mraos.http.Json;
+import verticles.failures.IntegrationFailure;
+import verticles.failures.IntegrationFailures;
+import verticles.lines.MesMessage.Count;
+import verticles.lines.MesMessage.Downtime;
+import verticles.lines.MesMessage.Inspection;
+import verticles.lines.MesMessage.MachineStatus;
+import verticles.lines.MesMessage.Refused;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies one batch of a line's MES messages in the caller's transaction, in their order: counts (a redelivered count
+ * is logged once and counted once), inspections, downtime and machine status (history, alerts), dead letters for what
+ * cannot be applied, and the events for Kafka (outbox). Round trips per batch: one per kind of message present.
+ */
+final class LineBatch {
+
+  static final String KNOWN_ORDERS = "SELECT work_order_id FROM work_orders WHERE work_order_id = ANY($1)";
+
+  static final String COUNTS = """
+      WITH input AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::numeric[], $8::timestamptz[])
+          AS t(dedup_key, work_order_id, machine_id, units, cumulative, quality_status, cycle_time, produced_at)
+      ), logged AS (
+        INSERT INTO production_logs (dedup_key, work_order_id, machine_id, line_id, units_produced, cumulative_units,
+            quality_status, cycle_time_seconds, produced_at, recorded_at)
+        SELECT dedup_key, work_order_id, machine_id, $9, units, cumulative, quality_status, cycle_time, produced_at, $10
+          FROM input
+        ON CONFLICT (dedup_key) DO NOTHING
+        RETURNING work_order_id, machine_id, units_produced, produced_at
+      ), totals AS (
+        SELECT work_order_id, sum(units_produced) AS units, min(produced_at) AS first_at, max(machine_id) AS machine_id
+          FROM logged GROUP BY work_order_id
+      )
+      UPDATE work_orders w
+         SET quantity_produced = w.quantity_produced + totals.units,
+             status = CASE WHEN w.status IN ('received', 'scheduled') THEN 'in_progress' ELSE w.status END,
+             actual_start_time = COALESCE(w.actual_start_time, totals.first_at),
+             machine_id = COALESCE(w.machine_id, totals.machine_id),
+             line_id = COALESCE(w.line_id, $9),
+             updated_at = $10
+        FROM totals WHERE w.work_order_id = totals.work_order_id
+      RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status""";
+
+  static final String INSPECTIONS = """
+      INSERT INTO quality_inspections (inspection_id, work_order_id, machine_id, inspection_type, result, defect_detected,
+          defect_type, inspector, inspected_at, recorded_at)
+      SELECT * , $10::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[],
+          $7::text[], $8::text[], $9::timestamptz[])
+      ON CONFLICT (inspection_id) DO NOTHING
+      RETURNING inspection_id""";
+
+  static final String QUALITY = """
+      UPDATE work_orders w
+         SET inspections_passed = w.inspections_passed + t.passed, inspections_failed = w.inspections_failed + t.failed,
+             defect_count = w.defect_count + t.failed, updated_at = $4
+        FROM unnest($1::text[], $2::int[], $3::int[]) AS t(work_order_id, passed, failed)
+       WHERE w.work_order_id = t.work_order_id""";
+
+  static final String HISTORY = """
+      INSERT INTO machine_status_history (machine_id, status, previous_status, utilization_percentage, work_order_id,
+          reason_code, reason_description, severity, estimated_repair_minutes, source, source_timestamp, recorded_at, dedup_key)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+      ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key""";
+
+  static final String MACHINE = """
+      UPDATE machines SET current_status = $2,
+             utilization_percentage = COALESCE($3, utilization_percentage),
+             overall_equipment_effectiveness = COALESCE($4, overall_equipment_effectiveness),
+             current_work_order_id = COALESCE($5, current_work_order_id),
+             units_produced_this_cycle = COALESCE($6, units_produced_this_cycle),
+             cycle_time_seconds = COALESCE($7, cycle_time_seconds),
+             downtime_seconds = COALESCE($8, downtime_seconds),
+             status_changed_at = CASE WHEN current_status <> $2 THEN $9 ELSE status_changed_at END,
+             last_update_at = $9, updated_at = $10
+       WHERE machine_id = $1""";
+
+  static final String ALERT = """
+      INSERT INTO alerts (created_at, severity, alert_type, line_id, machine_id, work_order_id, message, details)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING alert_id""";
+
+  /** What the batch changed, for the live feed, the line's memory and the completion workflow. */
+  record Outcome(Map<String, String> machineStatuses, List<JsonObject> live, Set<String> completionsDue, int applied,
+                 int refused) {
+  }
+
+  /** What the batch needs to know about where it runs. */
+  record Context(String lineId, Instant now, String workOrdersTopic, String resourceStatusTopic, IntegrationFailures failures) {
+  }
+
+  private final Context context;
+  private final Map<String, String> statuses;
+  private final List<JsonObject> live = new ArrayList<>();
+  private final List<Tuple> events = new ArrayList<>();
+  private final Set<String> completionsDue = new LinkedHashSet<>();
+  private int refused;
+
+  private LineBatch(Context context, Map<String, String> statusesBefore) {
+    this.context = context;
+    this.statuses = new HashMap<>(statusesBefore);
+  }
+
+  static Future<Outcome> apply(SqlConnection tx, Context context, List<MesMessage> messages, Map<String, String> statusesBefore) {
+    LineBatch batch = new LineBatch(context, statusesBefore);
+    return batch.run(tx, messages);
+  }
+
+  private Future<Outcome> run(SqlConnection tx, List<MesMessage> messages) {
+    Set<String> referenced = new HashSet<>();
+    for (MesMessage m : messages) {
+      if (m instanceof Count c) {
+        referenced.add(c.workOrderId());
+      } else if (m instanceof Inspection i && i.workOrderId() != null) {
+        referenced.add(i.workOrderId());
+      }
+    }
+    Future<Set<String>> known = referenced.isEmpty() ? Future.succeededFuture(Set.of())
+        : tx.preparedQuery(KNOWN_ORDERS).execute(Tuple.of(referenced.toArray(String[]::new))).map(rows -> {
+          Set<String> ids = new HashSet<>();
+          rows.forEach(r -> ids.add(r.getString("work_order_id")));
+          return ids;
+        });
+    return known.compose(orders -> {
+      List<MesMessage> checked = new ArrayList<>(messages.size());
+      for (MesMessage m : messages) {
+        checked.add(withKnownOrder(m, orders));
+      }
+      return counts(tx, checked)
+          .compose(v -> inspections(tx, checked))
+          .compose(v -> machines(tx, checked))
+          .compose(v -> deadLetters(tx, checked))
+          .compose(v -> Outbox.appendAll(tx, events))
+          .map(v -> new Outcome(statuses, live, completionsDue, messages.size() - refused, refused));
+    });
+  }
+
+  /** A count or inspection for a work order MRAOS does not hold cannot be applied. */
+  private static MesMessage withKnownOrder(MesMessage m, Set<String> orders) {
+    if (m instanceof Count c && !orders.contains(c.workOrderId())) {
+      return new Refused(c.machineId(), c.timestamp(), MesMessage.COUNT, "Work order " + c.workOrderId() + " is not known to MRAOS",
+          new JsonObject().put("message", countJson(c)));
+    }
+    if (m instanceof Inspection i && i.workOrderId() != null && !orders.contains(i.workOrderId())) {
+      return new Refused(i.machineId(), i.timestamp(), MesMessage.INSPECTION, "Work order " + i.workOrderId()
+          + " is not known to MRAOS", new JsonObject().put("message", new JsonObject().put("inspection_id", i.inspectionId())
+          .put("machine_id", i.machineId()).put("work_order_id", i.workOrderId())));
+    }
+    return m;
+  }
+
+  private Future<Void> counts(SqlConnection tx, List<MesMessage> messages) {
+    Map<String, Count> unique = new LinkedHashMap<>();
+    messages.stream().filter(Count.class::isInstance).map(Count.class::cast).forEach(c -> unique.putIfAbsent(c.dedupKey(), c));
+    if (unique.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Count> counts = new ArrayList<>(unique.values());
+    Tuple params = Tuple.tuple()
+        .addArrayOfString(counts.stream().map(Count::dedupKey).toArray(String[]::new))
+        .addArrayOfString(counts.stream().map(Count::workOrderId).toArray(String[]::new))
+        .addArrayOfString(counts.stream().map(Count::machineId).toArray(String[]::new))
+        .addArrayOfInteger(counts.stream().map(Count::unitsProduced).toArray(Integer[]::new))
+        .addArrayOfInteger(counts.stream().map(Count::cumulativeUnits).toArray(Integer[]::new))
+        .addArrayOfString(counts.stream().map(Count::qualityStatus).toArray(String[]::new))
+        .addValue(counts.stream().map(c -> Numeric.create(c.cycleTimeSeconds())).toArray(Numeric[]::new))
+        .addArrayOfOffsetDateTime(counts.stream().map(c -> utc(c.timestamp())).toArray(OffsetDateTime[]::new))
+        .addString(context.lineId())
+        .addOffsetDateTime(utc(context.now()));
+    return tx.preparedQuery(COUNTS).execute(params).map(rows -> {
+      for (Row row : rows) {
+        BigDecimal produced = row.getBigDecimal("quantity_produced");
+        BigDecimal ordered = row.getBigDecimal("quantity_ordered");
+        String status = row.getString("status");
+        JsonObject progress = new JsonObject()
+            .put("mraos_work_order_id", row.getString("work_order_id"))
+            .put("erp_work_order_id", row.getString("erp_work_order_id"))
+            .put("quantity_produced", Json.number(produced))
+            .put("quantity_ordered", Json.number(ordered))
+            .put("progress_percentage", Json.number(row.getBigDecimal("progress_percentage")))
+            .put("status", status)
+            .put("line_id", context.lineId());
+        live.add(live("work_order_progress", progress));
+        events.add(event(context.workOrdersTopic(), row.getString("work_order_id"), "work_order.progress", "work_order", progress));
+        if (produced.compareTo(ordered) >= 0 && !status.equals("completed") && !status.equals("cancelled")) {
+          completionsDue.add(row.getString("work_order_id"));
+        }
+      }
+      return null;
+    });
+  }
+
+  private Future<Void> inspections(SqlConnection tx, List<MesMessage> messages) {
+    Map<String, Inspection> unique = new LinkedHashMap<>();
+    messages.stream().filter(Inspection.class::isInstance).map(Inspection.class::cast).forEach(i -> unique.putIfAbsent(i.inspectionId(), i));
+    if (unique.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Inspection> all = new ArrayList<>(unique.values());
+    Tuple params = Tuple.tuple()
+        .addArrayOfString(all.stream().map(Inspection::inspectionId).toArray(String[]::new))
+        .addArrayOfString(all.stream().map(Inspection::workOrderId).toArray(String[]::new))
+        .addArrayOfString(all.stream().map(Inspection::machineId).toArray(String[]::new))
+        .addArrayOfString(all.stream().map(Inspection::inspectionType).toArray(String[]::new))
+        .addArrayOfString(all.stream().map(Inspection::result).toArray(String[]::new))
+        .addArrayOfBoolean(all.stream().map(Inspection::defectDetected).toArray(Boolean[]::new))
+        .addArrayOfString(all.stream().map(Inspection::defectType).toArray(String[]::new))
+        .addArrayOfString(all.stream().map(Inspection::inspector).toArray(String[]::new))
+        .addArrayOfOffsetDateTime(all.stream().map(i -> utc(i.timestamp())).toArray(OffsetDateTime[]::new))
+        .addOffsetDateTime(utc(context.now()));
+    return tx.preparedQuery(INSPECTIONS).execute(params).compose(rows -> {
+      Set<String> fresh = new HashSet<>();
+      rows.forEach(r -> fresh.add(r.getString("inspection_id")));
+      Map<String, int[]> perOrder = new LinkedHashMap<>();
+      List<Tuple> alerts = new ArrayList<>();
+      for (Inspection i : all) {
+        if (!fresh.contains(i.inspectionId())) {
+          continue; // delivered before: already counted and alerted
+        }
+        JsonObject data = new JsonObject().put("inspection_id", i.inspectionId()).put("machine_id", i.machineId())
+            .put("work_order_id", i.workOrderId()).put("result", i.result()).put("defect_detected", i.defectDetected())
+            .put("defect_type", i.defectType()).put("inspected_at", i.timestamp().toString()).put("line_id", context.lineId());
+        live.add(live("inspection", data));
+        if (i.workOrderId() != null) {
+          perOrder.computeIfAbsent(i.workOrderId(), k -> new int[2])[i.defectDetected() ? 1 : 0]++;
+        }
+        if (i.defectDetected()) {
+          String message = "Defect on " + i.machineId() + (i.workOrderId() == null ? "" : " for " + i.workOrderId()) + ": "
+              + (i.defectType() == null ? "unspecified" : i.defectType()) + " (inspection " + i.inspectionId() + ")";
+          alerts.add(alert("warning", "quality_defect", i.machineId(), i.workOrderId(), message, data));
+        }
+      }
+      Future<?> quality = perOrder.isEmpty() ? Future.succeededFuture() : tx.preparedQuery(QUALITY).execute(Tuple.tuple()
+          .addArrayOfString(perOrder.keySet().toArray(String[]::new))
+          .addArrayOfInteger(perOrder.values().stream().map(c -> c[0]).toArray(Integer[]::new))
+          .addArrayOfInteger(perOrder.values().stream().map(c -> c[1]).toArray(Integer[]::new))
+          .addOffsetDateTime(utc(context.now())));
+      return quality.compose(v -> insertAlerts(tx, alerts));
+    });
+  }
+
+  /** Downtime and status messages in order: history rows, the machines' final state, alerts on breakdowns. */
+  private Future<Void> machines(SqlConnection tx, List<MesMessage> messages) {
+    List<Tuple> history = new ArrayList<>();
+    List<JsonObject> historyData = new ArrayList<>();
+    Map<String, Tuple> finalState = new LinkedHashMap<>();
+    for (MesMessage m : messages) {
+      if (m instanceof Downtime d) {
+        String before = statuses.getOrDefault(d.machineId(), "unknown");
+        String after = d.started() ? "breakdown" : "idle";
+        statuses.put(d.machineId(), after);
+        history.add(Tuple.from(new Object[] {d.machineId(), after, before, null, d.workOrderAffected(), d.reasonCode(),
+            d.reasonDescription(), d.severity(), d.estimatedRepairMinutes(), "mqtt", utc(d.timestamp()), utc(context.now()),
+            d.dedupKey()}));
+        historyData.add(new JsonObject().put("type", d.started() ? "downtime.started" : "downtime.ended")
+            .put("machine_id", d.machineId()).put("status", after).put("previous_status", before)
+            .put("reason_code", d.reasonCode()).put("reason_description", d.reasonDescription()).put("severity", d.severity())
+            .put("estimated_repair_time_minutes", d.estimatedRepairMinutes()).put("work_order_affected", d.workOrderAffected())
+            .put("timestamp", d.timestamp().toString()).put("line_id", context.lineId()));
+        finalState.put(d.machineId(), machineRow(d.machineId(), after, null, null, null, null, null, null, d.timestamp()));
+      } else if (m instanceof MachineStatus s) {
+        String before = statuses.getOrDefault(s.machineId(), "unknown");
+        statuses.put(s.machineId(), s.status());
+        if (!before.equals(s.status())) {
+          history.add(Tuple.from(new Object[] {s.machineId(), s.status(), before, numeric(s.utilization()), s.currentWorkOrderId(),
+              null, null, s.status().equals("breakdown") ? "high" : null, null, "opcua", utc(s.timestamp()), utc(context.now()),
+              s.dedupKey()}));
+          historyData.add(new JsonObject().put("type", "machine.status_changed").put("machine_id", s.machineId())
+              .put("status", s.status()).put("previous_status", before).put("mes_status", s.mesStatus())
+              .put("timestamp", s.timestamp().toString()).put("line_id", context.lineId()));
+        }
+        finalState.put(s.machineId(), machineRow(s.machineId(), s.status(), s.utilization(), s.oee(), s.currentWorkOrderId(),
+            s.unitsThisCycle(), s.cycleTimeSeconds(), s.downtimeSeconds(), s.timestamp()));
+        live.add(live("machine_status", new JsonObject().put("machine_id", s.machineId()).put("status", s.status())
+            .put("mes_status", s.mesStatus()).put("utilization_percentage", Json.number(s.utilization()))
+            .put("current_work_order_id", s.currentWorkOrderId()).put("timestamp", s.timestamp().toString())
+            .put("line_id", context.lineId())));
+      }
+    }
+    if (history.isEmpty() && finalState.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Future<Set<String>> fresh = history.isEmpty() ? Future.succeededFuture(Set.of())
+        : tx.preparedQuery(HISTORY).executeBatch(history).map(LineBatch::returnedKeys);
+    return fresh.compose(keys -> {
+      List<Tuple> alerts = new ArrayList<>();
+      for (int i = 0; i < history.size(); i++) {
+        if (!keys.contains(history.get(i).getString(12))) {
+          continue; // a redelivered event: already recorded and alerted
+        }
+        JsonObject data = historyData.get(i);
+        events.add(event(context.resourceStatusTopic(), data.getString("machine_id"), data.getString("type"), "machine", data));
+        live.add(live(data.getString("type").startsWith("downtime") ? "downtime" : "machine_status_changed", data));
+        if ("breakdown".equals(data.getString("status"))) {
+          alerts.add(alert("high", "machine_breakdown", data.getString("machine_id"), data.getString("work_order_affected"),
+              breakdownMessage(data), data));
+        }
+      }
+      return tx.preparedQuery(MACHINE).executeBatch(new ArrayList<>(finalState.values()))
+          .compose(v -> insertAlerts(tx, alerts));
+    });
+  }
+
+  private static String breakdownMessage(JsonObject d) {
+    StringBuilder text = new StringBuilder("Machine ").append(d.getString("machine_id")).append(" is down");
+    if (d.getString("reason_description") != null) {
+      text.append(": ").append(d.getString("reason_description"));
+    }
+    if (d.getString("reason_code") != null) {
+      text.append(" (").append(d.getString("reason_code")).append(")");
+    }
+    if (d.getInteger("estimated_repair_time_minutes") != null) {
+      text.append(", estimated repair ").append(d.getInteger("estimated_repair_time_minutes")).append(" min");
+    }
+    if (d.getString("work_order_affected") != null) {
+      text.append("; work order ").append(d.getString("work_order_affected")).append(" is affected");
+    }
+    return text.toString();
+  }
+
+  private Future<Void> insertAlerts(SqlConnection tx, List<Tuple> alerts) {
+    if (alerts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(ALERT).executeBatch(alerts).map(rows -> {
+      int i = 0;
+      for (RowSet<Row> rs = rows; rs != null; rs = rs.next(), i++) {
+        Tuple alert = alerts.get(i);
+        live.add(live("alert", new JsonObject()
+            .put("alert_id", rs.iterator().next().getLong("alert_id"))
+            .put("severity", alert.getString(1)).put("alert_type", alert.getString(2)).put("line_id", alert.getString(3))
+            .put("machine_id", alert.getString(4)).put("work_order_id", alert.getString(5)).put("message", alert.getString(6))
+            .put("details", alert.getValue(7)).put("created_at", context.now().toString())));
+      }
+      return null;
+    });
+  }
+
+  private Future<Void> deadLetters(SqlConnection tx, List<MesMessage> messages) {
+    Future<Void> chain = Future.succeededFuture();
+    for (MesMessage m : messages) {
+      if (m instanceof Refused r) {
+        refused++;
+        IntegrationFailure failure = IntegrationFailure.forReview(context.now(), r.integrationType(), "inbound", "MES",
+            r.original().put("line_id", context.lineId()), IntegrationFailure.VALIDATION_ERROR, r.reason(), null);
+        chain = chain.compose(v -> context.failures().record(tx, failure)).mapEmpty();
+      }
+    }
+    return chain;
+  }
+
+  private Tuple alert(String severity, String type, String machineId, String workOrderId, String message, JsonObject details) {
+    return Tuple.from(new Object[] {utc(context.now()), severity, type, context.lineId(), machineId, workOrderId, message, details});
+  }
+
+  private static Tuple machineRow(String machineId, String status, BigDecimal utilization, BigDecimal oee, String workOrderId,
+                                  Integer units, BigDecimal cycle, Integer downtime, Instant at) {
+    return Tuple.from(new Object[] {machineId, status, numeric(utilization), numeric(oee), workOrderId, units, numeric(cycle),
+        downtime, utc(at), utc(Instant.now())});
+  }
+
+  private Tuple event(String topic, String key, String eventType, String field, JsonObject data) {
+    return Tuple.of(topic, key, Envelope.wrap(context.now(), Envelope.PLANT_SUBSCRIBERS, null,
+        new JsonObject().put("event_type", eventType).put(field, data)));
+  }
+
+  private JsonObject live(String type, JsonObject data) {
+    return new JsonObject().put("type", type).put("line_id", context.lineId()).put("data", data);
+  }
+
+  static JsonObject countJson(Count c) {
+    return new JsonObject().put("machine_id", c.machineId()).put("work_order_id", c.workOrderId())
+        .put("timestamp", c.timestamp().toString()).put("units_produced", c.unitsProduced())
+        .put("cumulative_units", c.cumulativeUnits());
+  }
+
+  private static Set<String> returnedKeys(RowSet<Row> rows) {
+    Set<String> keys = new HashSet<>();
+    for (RowSet<Row> rs = rows; rs != null; rs = rs.next()) {
+      rs.forEach(r -> keys.add(r.getString("dedup_key")));
+    }
+    return keys;
+  }
+
+  private static Numeric numeric(BigDecimal value) {
+    return value == null ? null : Numeric.create(value);
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+}

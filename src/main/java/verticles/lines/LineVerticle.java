@@ -1,0 +1,290 @@
+package verticles.lines;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.DatabaseException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import mraos.Addresses;
+import mraos.NodeClock;
+import mraos.Readiness;
+import mraos.config.MraosConfig;
+import mraos.config.MraosConfig.LinesConfig;
+import mraos.db.Database;
+import mraos.events.Outbox;
+import mraos.http.ApiError;
+import mraos.metrics.Meters;
+import mraos.plant.PlantModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import verticles.erp.ErpRoutes;
+import verticles.failures.IntegrationFailures;
+import verticles.workorders.WorkOrderCompletion;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The actor of one production line (one per line in the cluster): every change the MES reports for the line's work
+ * orders and machines goes through it, in order. It reads the line's MQTT topics on its own persistent session and
+ * takes the OPC UA status of its machines; it writes in batches (one transaction per batch window or batch size) and
+ * acknowledges the MQTT messages of a batch only after the batch committed. While PostgreSQL cannot be reached it keeps
+ * what arrives, in order and unacknowledged, up to {@code lines.buffer-limit}; then it stops reading and the broker
+ * keeps the rest. After a restart, or on another node, it rebuilds its machines' state from PostgreSQL. A work order
+ * that reaches its quantity is completed (and reported to ERP). Deployment config: {@code {"mraos": ..., "line": id}}.
+ */
+public final class LineVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LineVerticle.class);
+
+  static final String MACHINE_STATES = "SELECT machine_id, current_status FROM machines WHERE line_id = $1";
+
+  /** A message waiting to be written, with the MQTT delivery to acknowledge once it is. */
+  private record Pending(MesMessage message, MqttLineSession.Received received, long arrivedNanos) {
+  }
+
+  private MraosConfig config;
+  private LinesConfig settings;
+  private String lineId;
+  private PlantModel plant;
+  private Pool pool;
+  private Clock clock;
+  private IntegrationFailures failures;
+  private WorkOrderCompletion completion;
+  private MqttLineSession session;
+  private final Map<String, String> statuses = new HashMap<>();
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private final Set<String> completionsDue = new LinkedHashSet<>();
+  private final AtomicInteger bufferGauge = new AtomicInteger();
+  private MeterRegistry meters;
+  private Timer commitLatency;
+  private boolean flushing;
+  private boolean paused;
+  private boolean stopping;
+  private long flushTimer = -1;
+  private int isolate;
+
+  @Override
+  public Future<?> start() {
+    config = MraosConfig.from(config().getJsonObject("mraos"));
+    settings = config.lines();
+    lineId = config().getString("line");
+    plant = PlantModel.load(config.plantModel());
+    if (plant.line(lineId).isEmpty()) {
+      return Future.failedFuture("Line " + lineId + " is not in the plant model");
+    }
+    pool = Database.pool(vertx, config.database());
+    clock = NodeClock.of(vertx);
+    failures = new IntegrationFailures(config.kafka().integrationFailuresTopic());
+    completion = new WorkOrderCompletion(pool, clock, config);
+    meters = Meters.registry(config.metricsRegistryName());
+    meters.gauge(Meters.LINE_BUFFER, Tags.of(Meters.TAG_LINE, lineId), bufferGauge);
+    commitLatency = Timer.builder(Meters.MES_COMMIT_LATENCY).tags(Meters.TAG_LINE, lineId)
+        .publishPercentiles(0.5, 0.95, 0.99).register(meters);
+    Readiness.report(vertx, component(), false, "starting");
+    session = new MqttLineSession(vertx, config.mqtt(), lineId, this::onMqtt, this::onConnected);
+    return pool.preparedQuery(MACHINE_STATES).execute(Tuple.of(lineId)).onSuccess(rows -> {
+      rows.forEach(row -> statuses.put(row.getString("machine_id"), row.getString("current_status")));
+      vertx.eventBus().<JsonObject>consumer(Addresses.lineMachineStatus(lineId),
+          message -> enqueue(MesMessage.fromOpcUa(message.body(), lineId, plant, clock.instant()), null));
+      session.start();
+      LOG.info("Line {} runs here ({} machines)", lineId, statuses.size());
+    });
+  }
+
+  /** A clean stop hands the line over: what is pending is written and acknowledged, then the session closes. */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    Readiness.forget(vertx, component());
+    Promise<Void> drained = Promise.promise();
+    drain(drained, System.currentTimeMillis() + 5_000);
+    return drained.future().eventually(() -> {
+      session.stop();
+      return Future.succeededFuture();
+    });
+  }
+
+  private void drain(Promise<Void> done, long deadline) {
+    if ((pending.isEmpty() && !flushing) || System.currentTimeMillis() > deadline) {
+      done.tryComplete();
+      return;
+    }
+    flush();
+    vertx.setTimer(20, id -> drain(done, deadline));
+  }
+
+  private void onMqtt(MqttLineSession.Received received) {
+    if (stopping) {
+      return; // not acknowledged: the broker gives it to whoever runs the line next
+    }
+    enqueue(MesMessage.fromMqtt(received.message().topicName(), received.message().payload(), lineId, plant, clock.instant(),
+        settings.maxMessageAge()), received);
+  }
+
+  private void onConnected(boolean connected) {
+    Readiness.report(vertx, component(), connected || paused, connected ? "MQTT session on " + config.mqtt().url()
+        : paused ? "reading paused: buffer full while PostgreSQL is away" : "MQTT broker " + config.mqtt().url() + " unreachable");
+  }
+
+  private void enqueue(MesMessage message, MqttLineSession.Received received) {
+    pending.add(new Pending(message, received, System.nanoTime()));
+    bufferGauge.set(pending.size());
+    if (received != null && pending.size() >= settings.bufferLimit() && !paused) {
+      paused = true;
+      session.pause();
+    }
+    if (pending.size() >= settings.batchSize()) {
+      flush();
+    } else if (flushTimer < 0 && !flushing) {
+      flushTimer = vertx.setTimer(Math.max(1, settings.batchWindow().toMillis()), id -> {
+        flushTimer = -1;
+        flush();
+      });
+    }
+  }
+
+  /** Writes the oldest pending messages in one transaction; acknowledges them after it commits. */
+  private void flush() {
+    if (flushTimer >= 0) {
+      vertx.cancelTimer(flushTimer);
+      flushTimer = -1;
+    }
+    if (flushing || pending.isEmpty()) {
+      return;
+    }
+    int size = isolate > 0 ? 1 : Math.min(settings.batchSize(), pending.size());
+    List<Pending> batch = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      batch.add(pending.poll());
+    }
+    List<MesMessage> messages = batch.stream().map(Pending::message).toList();
+    flushing = true;
+    LineBatch.Context context = new LineBatch.Context(lineId, clock.instant(), config.kafka().workOrdersTopic(),
+        config.kafka().resourceStatusTopic(), failures);
+    pool.withTransaction(tx -> LineBatch.apply(tx, context, messages, statuses)).onComplete(ar -> {
+      flushing = false;
+      if (ar.succeeded()) {
+        committed(batch, ar.result());
+      } else {
+        failed(batch, ar.cause());
+      }
+      bufferGauge.set(pending.size());
+      if (paused && !stopping && pending.size() <= settings.bufferLimit() / 2) {
+        paused = false;
+        session.resume();
+      }
+      if (!pending.isEmpty() && !stopping) {
+        if (ar.succeeded()) {
+          flush();
+        } else {
+          vertx.setTimer(Math.max(1, settings.retryDelay().toMillis()), id -> flush());
+        }
+      }
+    });
+  }
+
+  private void committed(List<Pending> batch, LineBatch.Outcome outcome) {
+    if (isolate > 0) {
+      isolate--;
+    }
+    long now = System.nanoTime();
+    for (Pending p : batch) {
+      if (p.received() != null) {
+        session.ack(p.received());
+      }
+      commitLatency.record(now - p.arrivedNanos(), TimeUnit.NANOSECONDS);
+    }
+    statuses.putAll(outcome.machineStatuses());
+    meters.counter(Meters.MES_MESSAGES, Tags.of(Meters.TAG_LINE, lineId, Meters.TAG_OUTCOME, "applied")).increment(outcome.applied());
+    if (outcome.refused() > 0) {
+      meters.counter(Meters.MES_MESSAGES, Tags.of(Meters.TAG_LINE, lineId, Meters.TAG_OUTCOME, "dead_letter")).increment(outcome.refused());
+    }
+    outcome.live().forEach(event -> vertx.eventBus().publish(Addresses.LIVE, event));
+    if (!outcome.live().isEmpty() || outcome.refused() > 0) {
+      Outbox.wakeUp(vertx.eventBus());
+    }
+    completionsDue.addAll(outcome.completionsDue());
+    completeDue();
+  }
+
+  /**
+   * PostgreSQL away: the batch goes back to the front, in order, and is tried again after the retry delay. If
+   * PostgreSQL refused the data itself, the batch is retried one message at a time, and a single message it still
+   * refuses becomes a dead letter, so one bad message cannot stop the line.
+   */
+  private void failed(List<Pending> batch, Throwable cause) {
+    boolean dataError = cause instanceof DatabaseException db && db.getSqlState() != null
+        && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"));
+    if (dataError && batch.size() == 1) {
+      Pending only = batch.get(0);
+      MesMessage m = only.message();
+      LOG.error("Line {}: PostgreSQL refuses a message ({}); it becomes a dead letter", lineId, cause.getMessage());
+      pending.addFirst(new Pending(new MesMessage.Refused(m.machineId(), clock.instant(), typeOf(m),
+          "PostgreSQL refused it: " + cause.getMessage(), new JsonObject().put("message", String.valueOf(m))), only.received(),
+          only.arrivedNanos()));
+      return;
+    }
+    if (dataError) {
+      isolate = batch.size();
+    } else {
+      LOG.warn("Line {}: batch of {} not written ({}); kept in order, {} pending, retry in {}", lineId, batch.size(),
+          cause.getMessage(), pending.size() + batch.size(), settings.retryDelay());
+    }
+    for (int i = batch.size() - 1; i >= 0; i--) {
+      pending.addFirst(batch.get(i));
+    }
+  }
+
+  /** Work orders that reached their quantity: completed as a supervisor would, their report queued for ERP. */
+  private void completeDue() {
+    for (String workOrderId : List.copyOf(completionsDue)) {
+      completion.complete(workOrderId, WorkOrderCompletion.Request.asCounted(), "mes", "mes-" + lineId).onComplete(ar -> {
+        if (ar.succeeded() || (ar.cause() instanceof ApiError api && api.status() == 409)) {
+          completionsDue.remove(workOrderId);
+          if (ar.succeeded()) {
+            LOG.info("Line {}: work order {} reached its quantity and is completed", lineId, workOrderId);
+            vertx.eventBus().publish(Addresses.LIVE, new JsonObject().put("type", "work_order_completed").put("line_id", lineId)
+                .put("data", ar.result().workOrder().toJson()));
+            vertx.eventBus().publish(Addresses.WORK_ORDER_COMPLETED, ar.result().workOrder().toJson());
+            vertx.eventBus().publish(Addresses.outboundWakeUp(ErpRoutes.SYSTEM), null);
+            Outbox.wakeUp(vertx.eventBus());
+          }
+        } else {
+          LOG.warn("Line {}: completing {} failed ({}); tried again after the next batch", lineId, workOrderId,
+              ar.cause().getMessage());
+        }
+      });
+    }
+  }
+
+  private static String typeOf(MesMessage m) {
+    if (m instanceof MesMessage.Count) {
+      return MesMessage.COUNT;
+    }
+    if (m instanceof MesMessage.Inspection) {
+      return MesMessage.INSPECTION;
+    }
+    if (m instanceof MesMessage.Downtime) {
+      return MesMessage.DOWNTIME;
+    }
+    return m instanceof MesMessage.Refused r ? r.integrationType() : MesMessage.STATUS;
+  }
+
+  private String component() {
+    return "line-" + lineId;
+  }
+}
