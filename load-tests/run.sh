@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# MRAOS work-order intake benchmark: builds MRAOS, starts a node of its own (benchmark ports, fresh data dir under
+# /tmp, rate limit out of the way), waits for /health/ready, runs WorkOrderIntakeSimulation, stops the node by its PID.
+#
+#   load-tests/run.sh -Drate=2000 -Dduration=60                 one constant-rate run
+#   RATES="250 500 1000 1500 2000" load-tests/run.sh -Dduration=60   one run per rate, same node, in order
+#   RATES="250:60 500:60 1000:30" load-tests/run.sh                    rate:seconds
+#   load-tests/run.sh -Dmode=stairs -DstairsStart=250 -DstairsStep=250 -DstairsLevels=8 -DstairsLevelSeconds=20
+#   load-tests/run.sh -Dmode=ramp -DrampFrom=100 -DrampTo=3000 -Dduration=120
+#
+# Env: SKIP_BUILD=1  PROFILE=1 (JFR recording of the node for the whole session, see README)
+#      HTTP_PORT=18080 PG_PORT=15433 KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 ISSUER_PORT=18180
+#      NODE_JAVA_OPTS="..." (extra JVM options for the node)   KEEP_DATA=1 (keep the data dir)
+#      PAUSE_BETWEEN=10 (seconds between runs)   NODE_WARMUP_SECONDS=60 NODE_WARMUP_RATE=100 (an unmeasured run first,
+#      labelled "warmup": a fresh node JIT-compiles for minutes; 0 to skip)   RATE_LIMIT=10000000 (per minute)
+#      DB_SAMPLE=1 (sample pg_stat_activity during each run: DB_SAMPLE_DELAY=25 s after start, for DB_SAMPLE_SECONDS=30)
+# Figures: load-tests/target/results/summary.tsv (one line per run) and each run's Gatling report.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+HTTP_PORT="${HTTP_PORT:-18080}"
+PG_PORT="${PG_PORT:-15433}"
+KAFKA_PORT="${KAFKA_PORT:-19092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+ISSUER_PORT="${ISSUER_PORT:-18180}"
+BASE="http://localhost:$HTTP_PORT"
+# the token's iss must be exactly what the node expects: localhost, not 127.0.0.1
+ISSUER="http://localhost:$ISSUER_PORT/mraos"
+
+build_all
+for port in "$HTTP_PORT" "$PG_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$ISSUER_PORT"; do require_free_port "$port"; done
+
+DATA_DIR="$(mktemp -d /tmp/mraos-load-XXXXXX)"
+NODE_LOG="$RESULTS_DIR/node-$(date +%Y%m%d-%H%M%S).log"
+SERVER_PID=""
+
+cleanup() {
+  stop_gatling
+  if [[ -n "$SERVER_PID" ]]; then
+    log "Stopping the node (PID $SERVER_PID)"
+    stop_pid "$SERVER_PID" 90
+  fi
+  # the embedded PostgreSQL normally stops with the node; if the node had to be killed, stop it by its own pid file
+  if [[ -r "$DATA_DIR/postgres/postmaster.pid" ]]; then
+    local pm
+    pm="$(head -1 "$DATA_DIR/postgres/postmaster.pid")"
+    if [[ -n "$pm" ]] && kill -0 "$pm" 2>/dev/null && grep -q postgres "/proc/$pm/comm" 2>/dev/null; then
+      log "Stopping the embedded PostgreSQL left behind (PID $pm)"
+      stop_pid "$pm" 30
+    fi
+  fi
+  if [[ "${KEEP_DATA:-0}" != 1 ]]; then rm -rf "$DATA_DIR"; else log "Data kept in $DATA_DIR"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+JFR_OPTS=""
+if [[ "${PROFILE:-0}" == 1 ]]; then
+  JFR_FILE="$RESULTS_DIR/mraos-$(date +%Y%m%d-%H%M%S).jfr"
+  JFR_OPTS="-XX:StartFlightRecording=settings=profile,filename=$JFR_FILE,dumponexit=true"
+  log "JFR recording of the node -> $JFR_FILE"
+fi
+
+log "Starting a node: HTTP $HTTP_PORT, PostgreSQL $PG_PORT, Kafka $KAFKA_PORT/$KAFKA_CONTROLLER_PORT, issuer $ISSUER_PORT, data $DATA_DIR"
+(
+  cd "$ROOT_DIR" || exit 1
+  export MRAOS_HTTP_PORT="$HTTP_PORT" \
+    MRAOS_DATABASE_EMBEDDED_PORT="$PG_PORT" \
+    MRAOS_KAFKA_EMBEDDED_PORT="$KAFKA_PORT" \
+    MRAOS_KAFKA_EMBEDDED_CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" \
+    MRAOS_SECURITY_EMBEDDED_ISSUER_PORT="$ISSUER_PORT" \
+    MRAOS_NODE_DATA_DIR="$DATA_DIR" \
+    MRAOS_NODE_NAME="load-test" \
+    MRAOS_SECURITY_RATE_LIMIT_REQUESTS_PER_MINUTE="${RATE_LIMIT:-10000000}"
+  # shellcheck disable=SC2086
+  exec java ${NODE_JAVA_OPTS:-} $JFR_OPTS -jar target/mraos.jar
+) > "$NODE_LOG" 2>&1 &
+SERVER_PID=$!
+log "Node PID $SERVER_PID, log $NODE_LOG"
+wait_ready "$BASE/health/ready" 240 "$SERVER_PID"
+
+SIM_ARGS=(-Dbase="$BASE" -Dissuer="$ISSUER")
+if ((${NODE_WARMUP_SECONDS:-60} > 0)); then
+  # a fresh node compiles (JIT) for minutes: one unmeasured run at a low rate first, recorded as "warmup"
+  run_gatling WorkOrderIntakeSimulation warmup "${SIM_ARGS[@]}" -Dmode=constant -Drate="${NODE_WARMUP_RATE:-100}" \
+    -Dduration="${NODE_WARMUP_SECONDS:-60}" -Dwarmup=0
+  sleep "${PAUSE_BETWEEN:-10}"
+fi
+if [[ -n "${RATES:-}" ]]; then
+  first=1
+  for item in $RATES; do # "rate" or "rate:seconds"
+    ((first)) || sleep "${PAUSE_BETWEEN:-10}"
+    first=0
+    rate="${item%%:*}"
+    per_run=()
+    [[ "$item" == *:* ]] && per_run=(-Dduration="${item#*:}")
+    run_gatling WorkOrderIntakeSimulation "mraos-$rate" "${SIM_ARGS[@]}" -Dmode=constant -Drate="$rate" "$@" "${per_run[@]}"
+  done
+else
+  run_gatling WorkOrderIntakeSimulation mraos "${SIM_ARGS[@]}" "$@"
+fi
+log "Figures: $SUMMARY"
