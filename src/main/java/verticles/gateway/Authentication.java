@@ -19,6 +19,10 @@ final class Authentication implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
+    String queryToken = ctx.queryParams().get("access_token");
+    if (header == null && queryToken != null && isWebSocketUpgrade(ctx)) {
+      header = "Bearer " + queryToken; // RFC 6750 §2.3: browsers cannot set headers on a WebSocket handshake
+    }
     if (header == null || header.length() <= 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.fail(ApiError.of(401, ErrorCode.INT_001, header == null ? "A bearer token is required (Authorization: Bearer <token>)"
               : "The Authorization header must carry a bearer token")
@@ -33,5 +37,10 @@ final class Authentication implements Handler<RoutingContext> {
         ctx.fail(ar.cause());
       }
     });
+  }
+
+  static boolean isWebSocketUpgrade(RoutingContext ctx) {
+    String upgrade = ctx.request().getHeader("Upgrade");
+    return upgrade != null && upgrade.equalsIgnoreCase("websocket");
   }
 }

@@ -18,6 +18,7 @@ import mraos.metrics.Meters;
 import mraos.security.TokenVerifier;
 import verticles.erp.ErpRoutes;
 import verticles.failures.FailureRoutes;
+import verticles.lines.LiveFeed;
 import verticles.scheduler.JobRoutes;
 import verticles.workorders.WorkOrderRoutes;
 
@@ -61,7 +62,14 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/admin/*").handler(StaticHandler.create("webroot/admin").setCachingEnabled(false));
 
     router.route(AuditTrail.PREFIX + "*").handler(auditTrail);
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
+    router.route("/api/*").handler(ctx -> {
+      if (Authentication.isWebSocketUpgrade(ctx)) {
+        ctx.next(); // a handshake has no body, and reading it would spoil the upgrade
+      } else {
+        bodies.handle(ctx);
+      }
+    });
     router.route("/api/*").handler(new Authentication(tokens));
     router.route(AuditTrail.PREFIX + "*").handler(new RateLimit(new RateLimiter(vertx, clock,
         config.security().requestsPerMinute())));
@@ -71,6 +79,7 @@ public final class GatewayVerticle extends VerticleBase {
     WorkOrderRoutes.mount(api);
     FailureRoutes.mount(api);
     JobRoutes.mount(api);
+    LiveFeed.mount(api);
 
     FailureHandler failures = new FailureHandler(config.http().maxBodyBytes());
     router.route().failureHandler(failures);

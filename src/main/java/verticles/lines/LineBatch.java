@@ -87,14 +87,14 @@ final class LineBatch {
       ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key""";
 
   static final String MACHINE = """
-      UPDATE machines SET current_status = $2,
+      UPDATE machines SET current_status = $2::varchar,
              utilization_percentage = COALESCE($3, utilization_percentage),
              overall_equipment_effectiveness = COALESCE($4, overall_equipment_effectiveness),
              current_work_order_id = COALESCE($5, current_work_order_id),
              units_produced_this_cycle = COALESCE($6, units_produced_this_cycle),
              cycle_time_seconds = COALESCE($7, cycle_time_seconds),
              downtime_seconds = COALESCE($8, downtime_seconds),
-             status_changed_at = CASE WHEN current_status <> $2 THEN $9 ELSE status_changed_at END,
+             status_changed_at = CASE WHEN current_status <> $2::varchar THEN $9 ELSE status_changed_at END,
              last_update_at = $9, updated_at = $10
        WHERE machine_id = $1""";
 

@@ -16,6 +16,10 @@ public interface DeliveryEffect {
 
   String integrationType();
 
+  /** Called once, before any delivery, with the node's configuration (topics, paths). */
+  default void configure(mraos.config.MraosConfig config) {
+  }
+
   default Future<Void> delivered(SqlConnection tx, OutboundMessage message, Object response, Instant at) {
     return Future.succeededFuture();
   }

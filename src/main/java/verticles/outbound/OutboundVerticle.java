@@ -89,7 +89,10 @@ public final class OutboundVerticle extends VerticleBase {
     schedule = new RetrySchedule(config.outbound());
     audit = new AuditLog(vertx, pool, config.audit(), config.node().name());
     failures = new IntegrationFailures(config.kafka().integrationFailuresTopic());
-    ServiceLoader.load(DeliveryEffect.class).forEach(effect -> effects.put(effect.integrationType(), effect));
+    ServiceLoader.load(DeliveryEffect.class).forEach(effect -> {
+      effect.configure(config);
+      effects.put(effect.integrationType(), effect);
+    });
     // a call in flight when the node dies becomes due again after this
     lease = system.requestTimeout().multipliedBy(2).plusSeconds(30);
     breaker = CircuitBreaker.create("mraos-outbound-" + system.name(), vertx, new CircuitBreakerOptions()

@@ -17,6 +17,7 @@ import mraos.http.Responses;
 import mraos.security.Authorization;
 import mraos.security.Caller;
 import mraos.security.ClientRule;
+import mraos.plant.PlantModel;
 import verticles.erp.ErpRoutes;
 import verticles.gateway.ApiContext;
 
@@ -47,7 +48,29 @@ public final class WorkOrderRoutes {
     WorkOrderCompletion completion = new WorkOrderCompletion(pool, api.clock(), api.config());
     api.router().post("/api/v1/work-orders/:id/complete").handler(Authorization.require(supervisors))
         .handler(ctx -> complete(ctx, completion, api.vertx().eventBus()));
+
+    PlantModel plant = PlantModel.load(api.config().plantModel());
+    api.router().post("/api/v1/work-orders/:id/start").handler(Authorization.require(supervisors)).handler(ctx -> {
+      JsonObject body = RequestBodies.jsonObject(ctx);
+      JsonArray violations = START.violations(body);
+      if (!violations.isEmpty()) {
+        throw ApiError.badRequest("The start request does not match the schema").details(violations);
+      }
+      WorkOrderStart.request(pool, api.clock(), api.config(), plant, ctx.pathParam("id"), body.getString("machine_id"),
+              body.getString("operator_id"), instant(body.getString("start_time")), CorrelationIds.of(ctx))
+          .onSuccess(messageId -> {
+            api.vertx().eventBus().publish(Addresses.outboundWakeUp(WorkOrderStart.MES), null);
+            Responses.json(ctx, 202, new JsonObject()
+                .put("status", "start_requested")
+                .put("mraos_work_order_id", ctx.pathParam("id"))
+                .put("message", "Start sent to the MES; the order is in progress once the MES confirms it")
+                .put("message_id", messageId));
+          })
+          .onFailure(ctx::fail);
+    });
   }
+
+  static final PayloadSchema START = PayloadSchema.fromResource("verticles/workorders/start.schema.json");
 
   static final PayloadSchema COMPLETION = PayloadSchema.fromResource("verticles/workorders/completion.schema.json");
 

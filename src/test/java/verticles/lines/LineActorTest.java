@@ -1,0 +1,224 @@
+package verticles.lines;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import mraos.Addresses;
+import mraos.simulators.MesMqttPublisher;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import testsupport.Api.Response;
+import testsupport.KafkaTopic;
+import testsupport.Plant;
+import testsupport.TestNode;
+import verticles.erp.ErpRoutes;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static mraos.simulators.MesMqttPublisher.count;
+import static mraos.simulators.MesMqttPublisher.countTopic;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A line's actor applying what the MES reports (spec §4.2.1, §10.2 MES tests 1–3): counts (progress, completion at
+ * 100%, a redelivery counted once), inspections, downtime (alert), machine status from OPC UA (mapped, reflected within
+ * a second), and what must become a dead letter (unknown machine, stale or broken messages, unknown work order).
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class LineActorTest {
+
+  static TestNode node;
+  static Vertx vertx;
+  static MesMqttPublisher mes;
+  static final List<JsonObject> live = new CopyOnWriteArrayList<>();
+  static MessageConsumer<JsonObject> feed;
+  static String material;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    vertx = Vertx.vertx();
+    mes = MesMqttPublisher.connect(vertx, node.config().mqtt().url(), "mes-test").await();
+    feed = node.node.vertx().eventBus().<JsonObject>consumer(Addresses.LIVE, m -> live.add(m.body()));
+    feed.completion().await();
+    material = Plant.unique("MAT");
+    node.api.postJson(ErpRoutes.MATERIALS, node.token("erp-connector"), Plant.materials(Plant.material(material, "A-1", "Panel")));
+    await("lines connected").atMost(Duration.ofSeconds(20)).until(() -> node.api.get("/health/ready", null).body()
+        .contains("\"line-line2\":{\"up\":true"));
+  }
+
+  @AfterAll
+  static void stop() {
+    mes.disconnect().await();
+    vertx.close().await();
+    node.close();
+  }
+
+  static String order(int quantity) {
+    JsonObject event = Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 2 * quantity));
+    event.getJsonObject("work_order").put("quantity_ordered", quantity);
+    Response created = node.api.postJson(ErpRoutes.WORK_ORDERS, node.token("erp-connector"), event);
+    assertThat(created.status()).as(created.toString()).isEqualTo(200);
+    return created.json().getString("mraos_work_order_id");
+  }
+
+  @Test
+  void hundredUnitsMakeProgressAndCompleteTheOrderWhichIsReportedToErp() {
+    String id = order(100);
+    Instant start = Instant.now();
+    for (int i = 1; i <= 100; i++) {
+      mes.publish(countTopic("line2", "M-203"), count("M-203", id, start.plusMillis(i), 1, i)).await();
+    }
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> "completed".equals(node.db.value(
+        "SELECT status FROM work_orders WHERE work_order_id = ?", id)));
+    Map<String, Object> row = node.db.rows("SELECT * FROM work_orders WHERE work_order_id = ?", id).get(0);
+    assertThat(((BigDecimal) row.get("quantity_produced")).intValue()).isEqualTo(100);
+    assertThat(((BigDecimal) row.get("progress_percentage")).intValue()).isEqualTo(100);
+    assertThat(row).containsEntry("line_id", "line2").containsEntry("machine_id", "M-203").containsEntry("completed_by", "mes");
+    assertThat(node.db.count("SELECT count(*) FROM production_logs WHERE work_order_id = ?", id)).isEqualTo(100);
+    assertThat(node.db.count("SELECT count(*) FROM outbound_messages WHERE integration_type = 'erp_completion_report'"
+        + " AND reference_id = ?", id)).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> live.stream().anyMatch(e -> "work_order_completed".equals(e.getString("type"))
+        && id.equals(e.getJsonObject("data").getString("mraos_work_order_id"))));
+    assertThat(live).anyMatch(e -> "work_order_progress".equals(e.getString("type"))
+        && id.equals(e.getJsonObject("data").getString("mraos_work_order_id")));
+    try (KafkaTopic workOrders = new KafkaTopic(node.config().kafka().bootstrapServers(), "work-orders")) {
+      workOrders.await(e -> "work_order.progress".equals(e.getJsonObject("payload").getString("event_type"))
+          && id.equals(e.getJsonObject("payload").getJsonObject("work_order").getString("mraos_work_order_id")), Duration.ofSeconds(20));
+    }
+  }
+
+  @Test
+  void aRedeliveredCountIsCountedOnce() {
+    String id = order(50);
+    JsonObject once = count("M-201", id, Instant.now(), 3, 3);
+
+    mes.publish(countTopic("line2", "M-201"), once).await();
+    mes.publish(countTopic("line2", "M-201"), once).await(); // what QoS 1 redelivery looks like to MRAOS
+    mes.publish(countTopic("line2", "M-201"), count("M-201", id, Instant.now().plusMillis(5), 2, 5)).await();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> node.db.count(
+        "SELECT count(*) FROM production_logs WHERE work_order_id = ?", id) == 2);
+    assertThat(((BigDecimal) node.db.value("SELECT quantity_produced FROM work_orders WHERE work_order_id = ?", id)).intValue())
+        .isEqualTo(5);
+  }
+
+  @Test
+  void aBreakdownSetsTheMachineDownRecordsItAndAlertsTheSupervisor() {
+    String id = order(10);
+    Instant at = Instant.now();
+
+    mes.publish(MesMqttPublisher.downtimeTopic("line2", "M-202"),
+        MesMqttPublisher.downtime("M-202", at, true, "MECH_FAULT", "Hydraulic system pressure drop", id)).await();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> "breakdown".equals(node.db.value(
+        "SELECT current_status FROM machines WHERE machine_id = 'M-202'")));
+    Map<String, Object> history = node.db.rows("SELECT * FROM machine_status_history WHERE machine_id = 'M-202'"
+        + " AND reason_code = 'MECH_FAULT' ORDER BY history_id DESC LIMIT 1").get(0);
+    assertThat(history).containsEntry("status", "breakdown").containsEntry("work_order_id", id).containsEntry("source", "mqtt");
+    Map<String, Object> alert = node.db.rows("SELECT * FROM alerts WHERE machine_id = 'M-202' AND work_order_id = ?", id).get(0);
+    assertThat(alert).containsEntry("severity", "high").containsEntry("alert_type", "machine_breakdown");
+    assertThat(alert.get("message").toString()).contains("Hydraulic system pressure drop").contains(id);
+    await().atMost(Duration.ofSeconds(5)).until(() -> live.stream().anyMatch(e -> "alert".equals(e.getString("type"))
+        && id.equals(e.getJsonObject("data").getString("work_order_id"))));
+    try (KafkaTopic status = new KafkaTopic(node.config().kafka().bootstrapServers(), "resource-status")) {
+      status.await(e -> "downtime.started".equals(e.getJsonObject("payload").getString("event_type"))
+          && id.equals(e.getJsonObject("payload").getJsonObject("machine").getString("work_order_affected")), Duration.ofSeconds(20));
+    }
+
+    mes.publish(MesMqttPublisher.downtimeTopic("line2", "M-202"),
+        MesMqttPublisher.downtime("M-202", at.plusSeconds(1), false, "MECH_FAULT", "repaired", id)).await();
+    await().atMost(Duration.ofSeconds(10)).until(() -> "idle".equals(node.db.value(
+        "SELECT current_status FROM machines WHERE machine_id = 'M-202'")));
+  }
+
+  @Test
+  void aDefectFoundByInspectionCountsAgainstTheOrderAndAlerts() {
+    String id = order(10);
+
+    mes.publish(MesMqttPublisher.inspectionTopic("line2", "M-203"),
+        MesMqttPublisher.inspection("M-203", id, Instant.now(), Plant.unique("INS"), false, null)).await();
+    String defective = Plant.unique("INS");
+    JsonObject defect = MesMqttPublisher.inspection("M-203", id, Instant.now(), defective, true, "cosmetic damage");
+    mes.publish(MesMqttPublisher.inspectionTopic("line2", "M-203"), defect).await();
+    mes.publish(MesMqttPublisher.inspectionTopic("line2", "M-203"), defect).await(); // redelivered
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> node.db.count(
+        "SELECT count(*) FROM quality_inspections WHERE work_order_id = ?", id) == 2);
+    Map<String, Object> quality = node.db.rows(
+        "SELECT inspections_passed, inspections_failed, defect_count FROM work_orders WHERE work_order_id = ?", id).get(0);
+    assertThat(quality).containsEntry("inspections_passed", 1).containsEntry("inspections_failed", 1).containsEntry("defect_count", 1);
+    assertThat(node.db.count("SELECT count(*) FROM alerts WHERE alert_type = 'quality_defect' AND work_order_id = ?", id))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aMachineStatusFromOpcUaIsReflectedWithinASecondWithTheMesNamesMapped() {
+    long sent = System.nanoTime();
+    node.node.vertx().eventBus().send(Addresses.lineMachineStatus("line1"), new JsonObject().put("machine_id", "M-101")
+        .put("current_status", "Producing").put("utilization_percentage", 85.2).put("current_work_order_id", "WO-4600")
+        .put("units_produced_this_cycle", 12).put("cycle_time_seconds", 45.3).put("downtime_seconds", 0)
+        .put("source_timestamp", Instant.now().toString()).put("source", "opcua").put("endpoint", "mes-main"));
+
+    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> "running".equals(node.db.value(
+        "SELECT current_status FROM machines WHERE machine_id = 'M-101'")));
+    assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(1));
+    assertThat(((BigDecimal) node.db.value("SELECT utilization_percentage FROM machines WHERE machine_id = 'M-101'")).doubleValue())
+        .isEqualTo(85.2);
+
+    node.node.vertx().eventBus().send(Addresses.lineMachineStatus("line1"), new JsonObject().put("machine_id", "M-101")
+        .put("current_status", "Faulted").put("source_timestamp", Instant.now().toString()).put("source", "opcua"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> "breakdown".equals(node.db.value(
+        "SELECT current_status FROM machines WHERE machine_id = 'M-101'")));
+    assertThat(node.db.count("SELECT count(*) FROM alerts WHERE machine_id = 'M-101' AND alert_type = 'machine_breakdown'"))
+        .isPositive();
+    assertThat(node.db.count("SELECT count(*) FROM machine_status_history WHERE machine_id = 'M-101' AND status = 'breakdown'"
+        + " AND previous_status = 'running' AND source = 'opcua'")).isPositive();
+  }
+
+  @Test
+  void whatCannotBeAppliedBecomesADeadLetterWithTheReasonAndTheOriginal() {
+    String id = order(10);
+    Instant now = Instant.now();
+
+    mes.publish(countTopic("line2", "M-999"), count("M-999", id, now, 1, 1)).await();
+    mes.publish(countTopic("line2", "M-203"), count("M-203", id, now.minus(Duration.ofMinutes(10)), 1, 1)).await();
+    mes.publish(countTopic("line2", "M-203"), count("M-203", "WO-NOT-HERE", now, 1, 1)).await();
+    mes.publish(countTopic("line2", "M-203"), Buffer.buffer("{not json")).await();
+    JsonObject missingCycle = count("M-203", id, now, 1, 1);
+    missingCycle.remove("cycle_time_seconds");
+    missingCycle.remove("quality_status");
+    mes.publish(countTopic("line2", "M-203"), missingCycle).await();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> node.db.count(
+        "SELECT count(*) FROM production_logs WHERE work_order_id = ?", id) == 1);
+    Map<String, Object> log = node.db.rows("SELECT * FROM production_logs WHERE work_order_id = ?", id).get(0);
+    assertThat(((BigDecimal) log.get("cycle_time_seconds")).signum()).as("missing cycle time defaults to 0").isZero();
+    assertThat(log).containsEntry("quality_status", "pass");
+    await().atMost(Duration.ofSeconds(10)).until(() -> reasons().size() >= 4);
+    assertThat(reasons()).anyMatch(r -> r.contains("Machine M-999 is not known"))
+        .anyMatch(r -> r.contains("s away from now"))
+        .anyMatch(r -> r.contains("Work order WO-NOT-HERE is not known"))
+        .anyMatch(r -> r.contains("not JSON"));
+    Map<String, Object> stale = node.db.rows("SELECT * FROM integration_failures WHERE integration_type = 'mes_production_count'"
+        + " AND error_message LIKE '%s away from now%' ORDER BY timestamp DESC LIMIT 1").get(0);
+    assertThat(stale).containsEntry("status", "pending_manual_review").containsEntry("external_system", "MES");
+    assertThat(stale.get("original_message").toString()).contains("mes/production/line2/machine/M-203/count").contains(id);
+  }
+
+  private static List<String> reasons() {
+    return node.db.rows("SELECT error_message FROM integration_failures WHERE integration_type = 'mes_production_count'")
+        .stream().map(r -> r.get("error_message").toString()).toList();
+  }
+}
