@@ -56,6 +56,8 @@ public final class ClusterSingletons extends VerticleBase {
   private PgConnection connection;
   private boolean connecting;
   private long timer;
+  /** When the connection holding the locks dropped (null while it is up). */
+  private Long lostAt;
 
   @Override
   public Future<?> start() {
@@ -92,6 +94,12 @@ public final class ClusterSingletons extends VerticleBase {
   /** Takes every wanted singleton whose lock is free (within the fair share of its group); hands back extras. */
   private void claim() {
     if (connection == null) {
+      if (lostAt != null && System.currentTimeMillis() - lostAt > mraos.cluster().singletonGrace().toMillis()) {
+        LOG.warn("Singletons: PostgreSQL still unreachable after {}; stopping {} here (another node may run them)",
+            mraos.cluster().singletonGrace(), running.keySet());
+        stopAll();
+        lostAt = null;
+      }
       connect();
       return;
     }
@@ -187,7 +195,7 @@ public final class ClusterSingletons extends VerticleBase {
           joined.preparedQuery(JOIN).execute(Tuple.of(lockKey(MEMBER))).onComplete(member -> {
             if (member.succeeded()) {
               connection = joined;
-              claim();
+              retake().onComplete(v -> claim());
             } else {
               joined.close();
             }
@@ -195,12 +203,38 @@ public final class ClusterSingletons extends VerticleBase {
         });
   }
 
-  /** Without the connection the locks are gone: another node may already run the singletons. Stop ours at once. */
+  /**
+   * Without the connection the locks are gone. The singletons keep running for the grace period (a database that
+   * restarts should not restart the plant's lines) while the node reconnects and takes their locks again.
+   */
   private void lostConnection() {
     connection = null;
+    lostAt = System.currentTimeMillis();
     if (!running.isEmpty()) {
-      LOG.warn("Singletons: lost the PostgreSQL connection holding {}; stopping them here", running.keySet());
+      LOG.warn("Singletons: lost the PostgreSQL connection holding the locks of {}; they keep running for up to {} while"
+          + " this node reconnects", running.keySet(), mraos.cluster().singletonGrace());
     }
+  }
+
+  /** After reconnecting: takes the locks of what still runs here again; what another node took meanwhile stops here. */
+  private Future<Void> retake() {
+    lostAt = null;
+    List<Future<?>> checks = new java.util.ArrayList<>();
+    for (Map.Entry<String, String> entry : Map.copyOf(running).entrySet()) {
+      checks.add(connection.preparedQuery(TRY_LOCK).execute(Tuple.of(lockKey(entry.getKey()))).onSuccess(rows -> {
+        if (!rows.iterator().next().getBoolean("held")) {
+          LOG.warn("Singletons: {} was taken by another node while the database was away; stopping it here", entry.getKey());
+          running.remove(entry.getKey());
+          if (!entry.getValue().equals("deploying")) {
+            vertx.undeploy(entry.getValue());
+          }
+        }
+      }));
+    }
+    return Future.join(checks).mapEmpty();
+  }
+
+  private void stopAll() {
     running.values().stream().filter(id -> !id.equals("deploying")).forEach(vertx::undeploy);
     running.clear();
   }

@@ -220,10 +220,10 @@ public record MraosConfig(
   }
 
   public record ClusterConfig(boolean enabled, Path configFile, List<String> members, String host,
-                              Duration singletonCheckInterval) {
+                              Duration singletonCheckInterval, Duration singletonGrace) {
     static ClusterConfig from(Settings s) {
       return new ClusterConfig(s.bool("enabled"), Path.of(s.string("config")), s.strings("members"), s.string("host"),
-          s.duration("singleton-check-interval"));
+          s.duration("singleton-check-interval"), s.duration("singleton-grace"));
     }
   }
 

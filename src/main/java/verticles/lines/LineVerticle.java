@@ -173,10 +173,12 @@ public final class LineVerticle extends VerticleBase {
     }
     List<MesMessage> messages = batch.stream().map(Pending::message).toList();
     flushing = true;
+    LOG.debug("Line {}: writing a batch of {} ({} more pending)", lineId, size, pending.size());
     LineBatch.Context context = new LineBatch.Context(lineId, clock.instant(), config.kafka().workOrdersTopic(),
         config.kafka().resourceStatusTopic(), failures);
     pool.withTransaction(tx -> LineBatch.apply(tx, context, messages, statuses)).onComplete(ar -> {
       flushing = false;
+      LOG.debug("Line {}: batch of {} {}", lineId, size, ar.succeeded() ? "committed" : "failed: " + ar.cause());
       if (ar.succeeded()) {
         committed(batch, ar.result());
       } else {
@@ -203,8 +205,9 @@ public final class LineVerticle extends VerticleBase {
     }
     long now = System.nanoTime();
     for (Pending p : batch) {
-      if (p.received() != null) {
-        session.ack(p.received());
+      if (p.received() != null && !session.ack(p.received())) {
+        LOG.debug("Line {}: not acknowledged (connection {} is gone; the broker will deliver it again)", lineId,
+            p.received().connection());
       }
       commitLatency.record(now - p.arrivedNanos(), TimeUnit.NANOSECONDS);
     }
