@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import verticles.gateway.GatewayVerticle;
 import verticles.failures.FailuresVerticle;
 import verticles.kafka.KafkaVerticle;
+import verticles.mes.OpcUaEndpointVerticle;
 import verticles.outbound.OutboundVerticle;
 import verticles.scheduler.SchedulerVerticle;
 
@@ -95,7 +96,10 @@ public final class Node implements AutoCloseable {
     Readiness.expectDeployments(vertx, ids);
   }
 
-  /** What runs once in the cluster: each external system's outbound path, the dead letters' figures, the scheduler. */
+  /**
+   * What runs once in the cluster: each external system's outbound path, the dead letters' figures, the scheduler,
+   * the OPC UA client of each MES endpoint.
+   */
   static JsonObject singletons(JsonObject json) {
     JsonArray list = new JsonArray();
     for (String system : MraosConfig.EXTERNAL_SYSTEMS) {
@@ -107,6 +111,11 @@ public final class Node implements AutoCloseable {
         .put("config", new JsonObject().put("mraos", json)));
     list.add(new JsonObject().put("name", "scheduler").put("verticle", SchedulerVerticle.class.getName())
         .put("config", new JsonObject().put("mraos", json)));
+    // one OPC UA client per MES endpoint that has a url: two would each deliver every status change
+    MraosConfig.from(json).opcua().endpoints().values().stream().filter(MraosConfig.OpcUaEndpoint::connected)
+        .forEach(endpoint -> list.add(new JsonObject().put("name", OpcUaEndpointVerticle.component(endpoint.name()))
+            .put("verticle", OpcUaEndpointVerticle.class.getName())
+            .put("config", new JsonObject().put("mraos", json).put("endpoint", endpoint.name()))));
     return new JsonObject().put("mraos", json).put("singletons", list);
   }
 
