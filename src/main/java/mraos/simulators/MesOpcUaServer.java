@@ -68,7 +68,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Standalone for a demo (values drift every few seconds):
  * {@code java -cp "target/mraos.jar:target/lib/*" mraos.simulators.MesOpcUaServer 4840 [machine ...]}, with
- * {@code MES_OPCUA_USERNAME} and {@code MES_OPCUA_PASSWORD} set to offer SignAndEncrypt.
+ * {@code MES_OPCUA_USERNAME} and {@code MES_OPCUA_PASSWORD} set to offer SignAndEncrypt (see its usage for the rest).
  */
 public final class MesOpcUaServer implements AutoCloseable {
 
@@ -371,18 +371,24 @@ public final class MesOpcUaServer implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     if (args.length < 1 || !args[0].matches("\\d{1,5}")) {
       System.err.println("Usage: java -cp \"target/mraos.jar:target/lib/*\" mraos.simulators.MesOpcUaServer <port> [machine ...]\n"
-          + "  (0 = any free port; no machines: those of conf/plant.yaml; MES_OPCUA_USERNAME and MES_OPCUA_PASSWORD offer"
-          + " SignAndEncrypt; MES_OPCUA_NAMESPACE_URI, default urn:mraos:mes)");
+          + "  0 = any free port; no machines: those of conf/plant.yaml. Environment: MES_OPCUA_USERNAME and\n"
+          + "  MES_OPCUA_PASSWORD offer SignAndEncrypt; MES_OPCUA_HOST (default 127.0.0.1); MES_OPCUA_NAMESPACE_URI (default\n"
+          + "  urn:mraos:mes); MES_OPCUA_CERTIFICATE_DIR and MES_OPCUA_KEYSTORE_PASSWORD keep the certificate (default: in memory)");
       System.exit(2);
       return;
     }
     List<String> machines = args.length > 1 ? List.of(args).subList(1, args.length)
         : PlantModel.load(Path.of("conf/plant.yaml")).machines().stream().map(PlantModel.Machine::id).toList();
-    String namespaceUri = System.getenv().getOrDefault("MES_OPCUA_NAMESPACE_URI", "urn:mraos:mes");
-    Options options = Options.of(namespaceUri);
-    String username = System.getenv("MES_OPCUA_USERNAME");
-    if (username != null && !username.isBlank()) {
-      options = options.withLogin(username, System.getenv().getOrDefault("MES_OPCUA_PASSWORD", ""));
+    Map<String, String> env = System.getenv();
+    Options options = Options.of(env.getOrDefault("MES_OPCUA_NAMESPACE_URI", "urn:mraos:mes"))
+        .withHost(env.getOrDefault("MES_OPCUA_HOST", "127.0.0.1"));
+    String username = env.getOrDefault("MES_OPCUA_USERNAME", "");
+    if (!username.isBlank()) {
+      options = options.withLogin(username, env.getOrDefault("MES_OPCUA_PASSWORD", ""));
+    }
+    String certificateDir = env.getOrDefault("MES_OPCUA_CERTIFICATE_DIR", "");
+    if (!certificateDir.isBlank()) {
+      options = options.withCertificateDir(Path.of(certificateDir), env.getOrDefault("MES_OPCUA_KEYSTORE_PASSWORD", ""));
     }
     MesOpcUaServer mes = start(Integer.parseInt(args[0]), machines, options);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -391,7 +397,10 @@ public final class MesOpcUaServer implements AutoCloseable {
       stopped.countDown();
     }, "mes-opcua-simulator-shutdown"));
     System.out.println("MES OPC UA simulator at " + mes.url() + " for " + machines + " (" + options + ")\n"
-        + "  MRAOS: MRAOS_MES_OPCUA_ENDPOINTS_MES_MAIN_URL=" + mes.url() + " java -jar target/mraos.jar");
+        + "  MRAOS: MRAOS_MES_OPCUA_ENDPOINTS_MES_MAIN_URL=" + mes.url()
+        + (username.isBlank() ? "" : " MRAOS_MES_OPCUA_ENDPOINTS_MES_MAIN_SECURITY_MODE=SignAndEncrypt"
+            + " MRAOS_MES_OPCUA_ENDPOINTS_MES_MAIN_USERNAME=" + username + " MRAOS_MES_OPCUA_ENDPOINTS_MES_MAIN_PASSWORD=...")
+        + " java -jar target/mraos.jar");
     Drift drift = new Drift(mes, new Random());
     while (!stopped.await(3, TimeUnit.SECONDS)) {
       drift.step();
