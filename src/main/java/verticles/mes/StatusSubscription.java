@@ -90,28 +90,42 @@ final class StatusSubscription {
         items.add(item);
       }
     }
+    try {
+      status.createItems(items);
+    } catch (UaException | RuntimeException e) {
+      status.discard();
+      throw e;
+    }
+    return status;
+  }
+
+  /**
+   * A node the server refuses (e.g. a machine it does not know) is noted and the others are kept; a request that
+   * fails as a whole (the session went away meanwhile) fails the creation.
+   */
+  private void createItems(List<OpcUaMonitoredItem> items) throws UaException {
     subscription.addMonitoredItems(items);
     try {
       subscription.synchronizeMonitoredItems();
     } catch (MonitoredItemSynchronizationException e) {
-      // some items failed: say which, keep the rest (a machine the MES does not know must not silence the others)
       LOG.debug("Monitored items not all created", e);
     }
     for (OpcUaMonitoredItem item : items) {
       Optional<StatusCode> result = item.getCreateResult();
-      if (result.isPresent() && result.get().isGood()) {
-        status.monitored++;
+      if (result.isEmpty()) {
+        throw new UaException(StatusCodes.Bad_RequestNotComplete, "creating the monitored items did not complete");
+      }
+      if (result.get().isGood()) {
+        monitored++;
       } else {
-        status.refused.add(item.getReadValueId().getNodeId().getIdentifier() + " ("
-            + result.map(r -> StatusCodes.lookup(r.value()).map(d -> d[0]).orElse(r.toString())).orElse("no answer") + ")");
+        refused.add(item.getReadValueId().getNodeId().getIdentifier() + " ("
+            + StatusCodes.lookup(result.get().value()).map(d -> d[0]).orElse(result.get().toString()) + ")");
       }
     }
-    if (status.monitored == 0 && !items.isEmpty()) {
-      status.discard();
+    if (monitored == 0 && !items.isEmpty()) {
       throw new UaException(StatusCodes.Bad_MonitoredItemIdInvalid, "the server accepted none of the " + items.size()
-          + " status nodes, e.g. " + status.refused.get(0));
+          + " status nodes, e.g. " + refused.get(0));
     }
-    return status;
   }
 
   private static UShort namespaceIndex(NamespaceTable table, String namespaceUri) throws UaException {

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * A real MRAOS node subscribed to the MES simulator's OPC UA server (security None): status changes reach the
  * machine's line within a second (spec §10.2 MES test 1, with a 100 ms publishing interval), one full snapshot per
  * machine; and after the OPC UA server stops and comes back on the same port, the subscription is re-created by itself
- * within 30 s and changes flow again, readiness DOWN meanwhile and UP after.
+ * within 30 s and changes flow again, readiness DOWN meanwhile and UP after (noting status nodes the MES lacks).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,7 +57,8 @@ class OpcUaEndpointVerticleTest {
   static Map<String, Object> overrides(String url) {
     return Map.ofEntries(
         Map.entry("mes.opcua.endpoints.mes-main.url", url),
-        Map.entry("mes.opcua.endpoints.mes-main.machines", "M-101,M-203"),
+        // M-102 is in the plant model but not on this MES; M-999 is in neither
+        Map.entry("mes.opcua.endpoints.mes-main.machines", "M-101,M-203,M-102,M-999"),
         Map.entry("mes.opcua.publishing-interval", "100ms"),
         Map.entry("mes.opcua.sampling-interval", "50ms"),
         Map.entry("mes.opcua.keep-alive", "1s"),
@@ -167,7 +168,8 @@ class OpcUaEndpointVerticleTest {
       mes.restart();
     }
     awaitComponent(true, Duration.ofSeconds(30));
-    assertThat(component().getString("detail")).contains("subscription").contains("2 machines");
+    // up, and honest about the nodes the MES does not have
+    assertThat(component().getString("detail")).contains("subscription").contains("3 machines").contains("refused 7 of them");
   }
 
   /** The message carries every value the MES now holds for the machine. */
