@@ -278,8 +278,8 @@ public record MraosConfig(
    */
   public record OpcUaConfig(Duration publishingInterval, Duration keepAlive, Duration samplingInterval,
                             Duration requestTimeout, Duration reconnectMin, Duration reconnectMax, Duration rediscoverAfter,
-                            String namespaceUri,
-                            String certificateDir, String keystorePassword, Map<String, OpcUaEndpoint> endpoints) {
+                            String namespaceUri, String certificateDir, String keystorePassword,
+                            Map<String, OpcUaEndpoint> endpoints) {
     static OpcUaConfig from(Settings s) {
       Map<String, OpcUaEndpoint> endpoints = new LinkedHashMap<>();
       Settings section = s.section("endpoints");
