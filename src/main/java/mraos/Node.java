@@ -26,6 +26,7 @@ import verticles.gateway.GatewayVerticle;
 import verticles.failures.FailuresVerticle;
 import verticles.kafka.KafkaVerticle;
 import verticles.lines.LineVerticle;
+import verticles.mes.OpcUaEndpointVerticle;
 import verticles.outbound.OutboundVerticle;
 import verticles.scheduler.SchedulerVerticle;
 
@@ -98,7 +99,7 @@ public final class Node implements AutoCloseable {
 
   /**
    * What runs once in the cluster: each external system's outbound path, the dead letters' figures, the scheduler,
-   * and one actor per production line (spread over the nodes).
+   * one actor per production line (spread over the nodes), and the OPC UA client of each MES endpoint.
    */
   static JsonObject singletons(JsonObject json) {
     JsonArray list = new JsonArray();
@@ -116,6 +117,11 @@ public final class Node implements AutoCloseable {
           .put("verticle", LineVerticle.class.getName())
           .put("config", new JsonObject().put("mraos", json).put("line", line.id())));
     }
+    // one OPC UA client per MES endpoint that has a url: two would each deliver every status change
+    MraosConfig.from(json).opcua().endpoints().values().stream().filter(MraosConfig.OpcUaEndpoint::connected)
+        .forEach(endpoint -> list.add(new JsonObject().put("name", OpcUaEndpointVerticle.component(endpoint.name()))
+            .put("verticle", OpcUaEndpointVerticle.class.getName())
+            .put("config", new JsonObject().put("mraos", json).put("endpoint", endpoint.name()))));
     return new JsonObject().put("mraos", json).put("singletons", list);
   }
 
