@@ -1,0 +1,90 @@
+package verticles.lines;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import mraos.simulators.MesMqttPublisher;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import testsupport.Plant;
+import testsupport.TestNode;
+import verticles.erp.ErpRoutes;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Supervisors' live feed over WebSocket: authenticated, per line or all, a snapshot first, then changes as they happen. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class LiveFeedTest {
+
+  static TestNode node;
+  static Vertx vertx;
+  static WebSocketClient client;
+  static MesMqttPublisher mes;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    vertx = Vertx.vertx();
+    client = vertx.createWebSocketClient();
+    mes = MesMqttPublisher.connect(vertx, node.config().mqtt().url(), "mes-live-test").await();
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+    node.close();
+  }
+
+  static WebSocket open(String query, List<JsonObject> into) {
+    WebSocket ws = client.connect(new WebSocketConnectOptions().setPort(node.config().http().port()).setHost("localhost")
+        .setURI("/api/v1/live?" + query)).await();
+    ws.textMessageHandler(text -> into.add(new JsonObject(text)));
+    return ws;
+  }
+
+  @Test
+  void aScreenFollowingLine2SeesItsSnapshotAndItsProgressButNotOtherLines() {
+    String material = Plant.unique("MAT");
+    String erp = node.token("erp-connector");
+    node.api.postJson(ErpRoutes.MATERIALS, erp, Plant.materials(Plant.material(material, "A-1", "Panel")));
+    String id = node.api.postJson(ErpRoutes.WORK_ORDERS, erp, Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP"),
+        Plant.bomLine(material, "A-1", "Panel", 400))).json().getString("mraos_work_order_id");
+    List<JsonObject> line2 = new CopyOnWriteArrayList<>();
+    List<JsonObject> line1 = new CopyOnWriteArrayList<>();
+    open("lines=line2&access_token=" + node.token("supervisor"), line2);
+    open("lines=line1&access_token=" + node.token("supervisor"), line1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !line2.isEmpty() && !line1.isEmpty());
+    assertThat(line2.get(0).getString("type")).isEqualTo("subscribed");
+    assertThat(line2.get(0).getJsonArray("machines")).extracting(m -> ((JsonObject) m).getString("machine_id"))
+        .containsExactly("M-201", "M-202", "M-203");
+
+    mes.publish(MesMqttPublisher.countTopic("line2", "M-203"), MesMqttPublisher.count("M-203", id, Instant.now(), 5, 5)).await();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> line2.stream().anyMatch(e -> "work_order_progress".equals(e.getString("type"))
+        && id.equals(e.getJsonObject("data").getString("mraos_work_order_id"))));
+    JsonObject progress = line2.stream().filter(e -> "work_order_progress".equals(e.getString("type"))).findFirst().orElseThrow();
+    assertThat(progress.getJsonObject("data").getInteger("quantity_produced")).isEqualTo(5);
+    assertThat(progress.getString("line_id")).isEqualTo("line2");
+    assertThat(line1).noneMatch(e -> "work_order_progress".equals(e.getString("type")));
+  }
+
+  @Test
+  void withoutAValidTokenThereIsNoFeed() {
+    assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions().setPort(node.config().http().port())
+        .setHost("localhost").setURI("/api/v1/live?lines=line2")).await()).hasMessageContaining("401");
+    assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions().setPort(node.config().http().port())
+        .setHost("localhost").setURI("/api/v1/live?access_token=garbage")).await()).hasMessageContaining("401");
+  }
+}
