@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import mraos.embedded.EmbeddedDatabase;
-import mraos.embedded.EmbeddedMqttBroker;
 import mraos.simulators.MesMqttPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,8 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import testsupport.Api.Response;
+import testsupport.Mosquitto;
 import testsupport.Plant;
 import testsupport.Ports;
+import testsupport.TcpProxy;
 import testsupport.TestNode;
 import verticles.erp.ErpRoutes;
 
@@ -36,9 +37,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Nothing the MES sends is lost when what MRAOS depends on goes away (spec §4.4, §10.2 MES test 4): PostgreSQL stopped
- * while counts keep coming (acknowledgements withheld, counts applied exactly once when it returns), and the MQTT
- * broker restarted (the line reconnects and what waited in its session is applied). This class has its own database
- * and broker, so it can stop them.
+ * while counts keep coming (acknowledgements withheld, counts applied exactly once when it returns), the network to the
+ * broker cut while counts are in flight (the line reconnects, the broker redelivers what was not acknowledged and what
+ * queued in the line's session, each applied once), and the broker itself restarted. This class has its own database
+ * and its own broker (Mosquitto, reached through a relay the test can cut), so it can take them away.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,8 +49,8 @@ class LineOutageTest {
   static Path dir;
   static EmbeddedDatabase database;
   static int databasePort;
-  static EmbeddedMqttBroker broker;
-  static int brokerPort;
+  static Mosquitto broker;
+  static TcpProxy network;
   static TestNode node;
   static Vertx vertx;
   static MesMqttPublisher mes;
@@ -59,14 +61,15 @@ class LineOutageTest {
     dir = Files.createTempDirectory("mraos-line-outage-");
     databasePort = Ports.free();
     database = EmbeddedDatabase.start(dir.resolve("postgres"), databasePort, "mraos", "mraos", true);
-    brokerPort = Ports.free();
-    broker = EmbeddedMqttBroker.start(dir.resolve("mqtt"), brokerPort);
+    int brokerPort = Ports.free();
+    broker = Mosquitto.start(dir.resolve("mqtt"), brokerPort);
+    vertx = Vertx.vertx();
+    network = TcpProxy.start(vertx, "127.0.0.1", brokerPort);
     node = TestNode.start(Map.of(
         "database.url", database.url(),
-        "mqtt.url", broker.url(),
+        "mqtt.url", "mqtt://127.0.0.1:" + network.port(),
         "mqtt.reconnect-delays", new io.vertx.core.json.JsonArray(List.of("200ms", "500ms")),
         "lines.retry-delay", "200ms"));
-    vertx = Vertx.vertx();
     mes = MesMqttPublisher.connect(vertx, broker.url(), "mes-outage-test").await();
     String material = Plant.unique("MAT");
     String erp = node.token("erp-connector");
@@ -81,9 +84,10 @@ class LineOutageTest {
 
   @AfterAll
   static void stop() throws Exception {
-    mes.disconnect().await();
-    vertx.close().await();
+    mes.disconnect().otherwiseEmpty().await();
     node.close();
+    network.close();
+    vertx.close().await();
     broker.close();
     database.close();
     try (var paths = Files.walk(dir)) {
@@ -95,18 +99,18 @@ class LineOutageTest {
   @Order(1)
   void postgresqlStoppedUnderTrafficEveryCountIsAppliedExactlyOnceWhenItReturns() throws Exception {
     int cumulative = 0;
-    cumulative = publish(cumulative, 50, "M-301");
+    cumulative = taken(publish(cumulative, 50, "M-301"));
     await().atMost(Duration.ofSeconds(20)).until(() -> produced() == 50);
 
     database.close();
-    cumulative = publish(cumulative, 200, "M-301"); // the broker takes them; the line holds what it may, unacknowledged
-    cumulative = publish(cumulative, 200, "M-302");
+    cumulative = taken(publish(cumulative, 200, "M-301")); // the broker takes them; the line holds what it may, unacknowledged
+    cumulative = taken(publish(cumulative, 200, "M-302"));
     Thread.sleep(1_000);
 
     database = EmbeddedDatabase.start(dir.resolve("postgres"), databasePort, "mraos", "mraos", false);
 
     int expected = cumulative;
-    await("every count applied").atMost(Duration.ofSeconds(90)).until(() -> produced() == expected);
+    await("every count applied").atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(produced()).isEqualTo(expected));
     Thread.sleep(1_000); // and none twice, even after the redeliveries settle
     assertThat(produced()).isEqualTo(expected);
     assertThat(node.db.count("SELECT count(*) FROM production_logs WHERE work_order_id = ?", workOrder)).isEqualTo(expected);
@@ -114,35 +118,60 @@ class LineOutageTest {
 
   @Test
   @Order(2)
+  void theNetworkToTheBrokerCutMidStreamLosesNothingAndCountsNothingTwice() throws Exception {
+    int before = (int) produced();
+    Sent sent = publish(before, 300, "M-302");
+    await("some counts arrive").atMost(Duration.ofSeconds(10)).until(() -> produced() > before);
+    network.cut(); // mid-stream: some counts are in the line's hands unacknowledged, the rest still at the broker
+    await("the line notices").atMost(Duration.ofSeconds(10)).until(() -> node.api.get("/health/ready", null).status() == 503);
+    int cumulative = taken(publish(taken(sent), 100, "M-302")); // queued in the line's persistent session meanwhile
+    assertThat(produced()).as("nothing is applied while the line is away").isLessThan(cumulative);
+
+    network.restore();
+    await("reconnected").atMost(Duration.ofSeconds(30)).until(() -> node.api.get("/health/ready", null).status() == 200);
+    await("nothing lost").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(produced()).isEqualTo(cumulative));
+    Thread.sleep(1_000); // redeliveries of counts the line had applied but not yet acknowledged are not counted again
+    assertThat(produced()).isEqualTo(cumulative);
+    assertThat(node.db.count("SELECT count(*) FROM production_logs WHERE work_order_id = ?", workOrder)).isEqualTo(cumulative);
+  }
+
+  @Test
+  @Order(3)
   void aRestartedBrokerIsReconnectedToAndTheLinesQueuedMessagesAreApplied() throws Exception {
     int before = (int) produced();
-    broker.close();
-    await("line notices").atMost(Duration.ofSeconds(10)).until(() -> node.api.get("/health/ready", null).status() == 503);
+    mes.disconnect().await();
+    broker.stop();
+    await("the lines notice").atMost(Duration.ofSeconds(10)).until(() -> node.api.get("/health/ready", null).status() == 503);
 
-    broker = EmbeddedMqttBroker.start(dir.resolve("mqtt"), brokerPort);
+    broker.restart();
     mes = MesMqttPublisher.connect(vertx, broker.url(), "mes-outage-test-2").await();
-    int cumulative = publish(before, 100, "M-303"); // some may wait in line3's persistent session until it is back
+    int cumulative = taken(publish(before, 100, "M-303")); // some may wait in line3's saved session until it is back
 
     await("reconnected").atMost(Duration.ofSeconds(30)).until(() -> node.api.get("/health/ready", null).status() == 200);
-    System.out.println("DEBUG before=" + before + " expected=" + cumulative);
-    for (int i = 0; i < 30 && produced() != cumulative; i++) {
-      Thread.sleep(1000);
-      System.out.println("DEBUG produced=" + produced() + " m303=" + node.db.count("SELECT count(*) FROM production_logs WHERE machine_id = 'M-303'")
-          + " failures=" + node.db.count("SELECT count(*) FROM integration_failures"));
-    }
-    await("nothing lost").atMost(Duration.ofSeconds(30)).until(() -> produced() == cumulative);
+    await("nothing lost").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(produced()).isEqualTo(cumulative));
+    Thread.sleep(1_000);
+    assertThat(produced()).isEqualTo(cumulative);
     assertThat(node.db.count("SELECT count(*) FROM production_logs WHERE machine_id = 'M-303'")).isEqualTo(100);
   }
 
-  /** Publishes {@code n} counts of one unit for {@link #workOrder} on a line-3 machine; returns the new cumulative. */
-  private static int publish(int cumulative, int n, String machine) throws Exception {
+  /** Counts published, with the broker's acknowledgements still to come. */
+  private record Sent(List<Future<Integer>> acks, int cumulative) {
+  }
+
+  /** Publishes {@code n} counts of one unit for {@link #workOrder} on a line-3 machine, not waiting for the broker. */
+  private static Sent publish(int cumulative, int n, String machine) {
     List<Future<Integer>> acks = new ArrayList<>();
     Instant now = Instant.now();
     for (int i = 1; i <= n; i++) {
       acks.add(mes.publish(countTopic("line3", machine), count(machine, workOrder, now.plusMillis(i), 1, cumulative + i)));
     }
-    Future.all(acks).await(30, TimeUnit.SECONDS);
-    return cumulative + n;
+    return new Sent(acks, cumulative + n);
+  }
+
+  /** Waits until the broker has taken every count; returns the new cumulative. */
+  private static int taken(Sent sent) throws Exception {
+    Future.all(sent.acks()).await(30, TimeUnit.SECONDS);
+    return sent.cumulative();
   }
 
   private static long produced() {
