@@ -63,7 +63,7 @@ public final class LiveFeed {
       consumer = vertx.eventBus().consumer(Addresses.LIVE, message -> dispatch(message.body()));
     }
     screens.put(ws, null);
-    subscribe(ws, lines == null || lines.isBlank() || lines.equals("all") ? null : Set.of(lines.split(",")));
+    subscribe(ws, lines == null || lines.isBlank() || lines.equals("all") ? null : lineSet(lines));
     ws.textMessageHandler(text -> {
       try {
         Object subscribe = new JsonObject(text).getValue("subscribe");
@@ -86,6 +86,17 @@ public final class LiveFeed {
     });
   }
 
+  /** {@code ?lines=line2,line3} as a set (blanks and repeats ignored). */
+  private static Set<String> lineSet(String lines) {
+    Set<String> set = new HashSet<>();
+    for (String line : lines.split(",")) {
+      if (!line.isBlank()) {
+        set.add(line.trim());
+      }
+    }
+    return set;
+  }
+
   /** Follows these lines (null: all) and gets a snapshot of their machines first. */
   private void subscribe(ServerWebSocket ws, Set<String> lines) {
     screens.put(ws, lines);
@@ -101,8 +112,13 @@ public final class LiveFeed {
               .put("last_update_at", Json.time(Json.instant(row.getOffsetDateTime("last_update_at")))));
         }
       }
-      send(ws, new JsonObject().put("type", "subscribed").put("lines", lines == null ? "all" : new JsonArray(lines.stream().sorted().toList()))
-          .put("machines", machines));
+      JsonObject subscribed = new JsonObject().put("type", "subscribed")
+          .put("lines", lines == null ? "all" : new JsonArray(lines.stream().sorted().toList())).put("machines", machines);
+      if (ar.failed()) {
+        LOG.warn("Live feed: could not read the machines' snapshot ({}); the screen gets changes only", ar.cause().getMessage());
+        subscribed.put("snapshot_error", "the machines' current status could not be read; changes follow as they happen");
+      }
+      send(ws, subscribed);
     });
   }
 

@@ -81,6 +81,25 @@ class LiveFeedTest {
   }
 
   @Test
+  void aScreenCanNameLinesLooselyAndChangeWhatItFollows() {
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    WebSocket ws = open("lines=line3,,line1,line3&access_token=" + node.token("supervisor"), events);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
+    assertThat(events.get(0).getJsonArray("lines")).containsExactly("line1", "line3");
+    assertThat(events.get(0).getJsonArray("machines")).extracting(m -> ((JsonObject) m).getString("line_id"))
+        .containsOnly("line1", "line3");
+
+    ws.writeTextMessage(new JsonObject().put("subscribe", "all").encode()).await();
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 2);
+    assertThat(events.get(1).getString("lines")).isEqualTo("all");
+    assertThat(events.get(1).getJsonArray("machines")).hasSize(9);
+
+    ws.writeTextMessage("not json").await();
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 3);
+    assertThat(events.get(2).getString("type")).isEqualTo("error");
+  }
+
+  @Test
   void withoutAValidTokenThereIsNoFeed() {
     assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions().setPort(node.config().http().port())
         .setHost("localhost").setURI("/api/v1/live?lines=line2")).await()).hasMessageContaining("401");
