@@ -1,30 +1,45 @@
 package verticles.mes;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
 import mraos.Addresses;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** What a line's actor would receive from the OPC UA endpoint: the machine-status messages of some lines. */
+/**
+ * What the OPC UA endpoint sends to the line actors: the machine-status messages of some lines, seen by an outbound
+ * interceptor on the event bus (a consumer of our own would compete with the line's actor for each point-to-point
+ * message and see only some of them).
+ */
 final class StatusInbox implements AutoCloseable {
 
   private final LinkedBlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final Vertx vertx;
+  private final Handler<DeliveryContext<Object>> interceptor;
 
-  StatusInbox(Vertx vertx, String... lineIds) throws Exception {
+  StatusInbox(Vertx vertx, String... lineIds) {
+    this.vertx = vertx;
+    Map<String, String> lineByAddress = new HashMap<>();
     for (String line : lineIds) {
-      MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.lineMachineStatus(line),
-          message -> received.add(message.body().copy().put("_line", line)));
-      consumer.completion().await(10, TimeUnit.SECONDS);
-      consumers.add(consumer);
+      lineByAddress.put(Addresses.lineMachineStatus(line), line);
     }
+    interceptor = context -> {
+      String line = lineByAddress.get(context.message().address());
+      if (line != null && context.body() instanceof JsonObject body) {
+        received.add(body.copy().put("_line", line));
+      }
+      context.next();
+    };
+    vertx.eventBus().addOutboundInterceptor(interceptor);
   }
 
   /** Forgets what arrived so far. */
@@ -64,9 +79,7 @@ final class StatusInbox implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    for (MessageConsumer<JsonObject> consumer : consumers) {
-      consumer.unregister().await(10, TimeUnit.SECONDS);
-    }
+  public void close() {
+    vertx.eventBus().removeOutboundInterceptor(interceptor);
   }
 }
