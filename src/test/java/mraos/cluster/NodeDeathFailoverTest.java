@@ -1,0 +1,146 @@
+package mraos.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import mraos.simulators.MesMqttPublisher;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import testsupport.Api;
+import testsupport.Api.Response;
+import testsupport.NodeProcess;
+import testsupport.Plant;
+import testsupport.TestNode;
+import testsupport.TestServices;
+import verticles.erp.ErpRoutes;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import static mraos.simulators.MesMqttPublisher.count;
+import static mraos.simulators.MesMqttPublisher.countTopic;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A node of a Hazelcast cluster dies (SIGKILL: no clean stop, no hand-over): the other node takes over what the dead
+ * one ran (its lines, and singletons such as outbound paths) within moments, picks up the line's MQTT session with the
+ * counts that waited in it and those the dead node had taken but not acknowledged, and applies each exactly once.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class NodeDeathFailoverTest {
+
+  static final Map<String, Object> CLUSTERED = Map.of(
+      "cluster.enabled", true,
+      "cluster.singleton-check-interval", "200ms");
+  static final Set<String> SINGLETONS = Set.of("failures", "line-line1", "line-line2", "line-line3", "outbound-erp",
+      "outbound-hr", "outbound-inventory", "outbound-mes", "scheduler");
+
+  static NodeProcess doomed;
+  static TestNode survivor;
+  static Vertx vertx;
+  static MesMqttPublisher mes;
+
+  @BeforeAll
+  static void start() throws Exception {
+    TestServices services = TestServices.get();
+    doomed = NodeProcess.start(services.nodeConfig(CLUSTERED));
+    await("the first node runs everything").atMost(Duration.ofSeconds(30)).until(() -> runsHere(doomed.api).equals(SINGLETONS));
+    survivor = TestNode.start(CLUSTERED);
+    await("lines shared").atMost(Duration.ofSeconds(30)).until(() -> lines(runsHere(survivor.api)) == 1 && lines(runsHere(doomed.api)) == 2);
+    vertx = Vertx.vertx();
+    mes = MesMqttPublisher.connect(vertx, services.mqtt.url(), "mes-failover-test").await();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (mes != null) {
+      mes.disconnect().otherwiseEmpty().await();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (survivor != null) {
+      survivor.close();
+    }
+    if (doomed != null) {
+      doomed.close();
+    }
+  }
+
+  @Test
+  void aKilledNodesLinesMoveToTheSurvivorAndEveryCountIsAppliedExactlyOnce() throws Exception {
+    String line = runsHere(doomed.api).stream().filter(s -> s.startsWith("line-")).findFirst().orElseThrow().substring("line-".length());
+    String machine = "M-" + line.substring("line".length()) + "01";
+    String workOrder = workOrder();
+
+    int cumulative = publish(line, machine, workOrder, 0, 100);
+    await("counted by the node that runs " + line).atMost(Duration.ofSeconds(20)).until(() -> produced(workOrder) == 100);
+
+    doomed.kill();
+    // the broker keeps these for the line's session until a node runs the line again
+    int expected = publish(line, machine, workOrder, cumulative, 200);
+
+    await("the survivor runs everything").atMost(Duration.ofSeconds(30)).until(() -> runsHere(survivor.api).equals(SINGLETONS));
+    await("every count applied").atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(produced(workOrder)).isEqualTo(expected));
+    Thread.sleep(1_000); // redeliveries settle; none counted twice
+    assertThat(produced(workOrder)).isEqualTo(expected);
+    assertThat(survivor.db.count("SELECT count(*) FROM production_logs WHERE work_order_id = ?", workOrder)).isEqualTo(expected);
+    assertThat(survivor.api.get("/health/ready", null).status()).isEqualTo(200);
+  }
+
+  private static String workOrder() {
+    String material = Plant.unique("MAT");
+    String erp = survivor.token("erp-connector");
+    survivor.api.postJson(ErpRoutes.MATERIALS, erp, Plant.materials(Plant.material(material, "A-1", "Panel")));
+    JsonObject event = Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 2));
+    event.getJsonObject("work_order").put("quantity_ordered", 100_000);
+    Response created = survivor.api.postJson(ErpRoutes.WORK_ORDERS, erp, event);
+    assertThat(created.status()).as(created.toString()).isEqualTo(200);
+    return created.json().getString("mraos_work_order_id");
+  }
+
+  private static int publish(String line, String machine, String workOrder, int cumulative, int n) throws Exception {
+    List<Future<Integer>> acks = new ArrayList<>();
+    Instant now = Instant.now();
+    for (int i = 1; i <= n; i++) {
+      acks.add(mes.publish(countTopic(line, machine), count(machine, workOrder, now.plusMillis(i), 1, cumulative + i)));
+    }
+    Future.all(acks).await(30, TimeUnit.SECONDS);
+    return cumulative + n;
+  }
+
+  private static long produced(String workOrder) {
+    return ((BigDecimal) survivor.db.value("SELECT quantity_produced FROM work_orders WHERE work_order_id = ?", workOrder)).longValue();
+  }
+
+  private static long lines(Set<String> singletons) {
+    return singletons.stream().filter(s -> s.startsWith("line-")).count();
+  }
+
+  /** The singletons a node's readiness says it runs. */
+  private static Set<String> runsHere(Api api) {
+    JsonObject ready = api.get("/health/ready", null).json();
+    for (Object c : ready.getJsonArray("checks", new JsonArray())) {
+      JsonObject check = (JsonObject) c;
+      if ("components".equals(check.getString("id"))) {
+        JsonObject singletons = check.getJsonObject("data", new JsonObject()).getJsonObject("singletons");
+        return singletons == null || singletons.getString("detail").isBlank() ? Set.of()
+            : new TreeSet<>(Arrays.asList(singletons.getString("detail").split(", ")));
+      }
+    }
+    return Set.of();
+  }
+}

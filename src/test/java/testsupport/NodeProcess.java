@@ -1,0 +1,81 @@
+package testsupport;
+
+import io.vertx.core.json.JsonObject;
+import mraos.config.MraosConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An MRAOS node in a JVM of its own ({@code mraos.Main --config <file>} on the tests' classpath), so a test can kill it
+ * the way a node dies in the plant: {@link #kill} is SIGKILL, with no clean stop and no hand-over. Its output goes to
+ * {@code target/node-process-<name>.log}.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+  private final Process process;
+  public final Api api;
+  public final Path log;
+
+  private NodeProcess(Process process, int httpPort, Path log) {
+    this.process = process;
+    this.api = new Api(httpPort);
+    this.log = log;
+  }
+
+  /** Starts a node with this configuration (e.g. {@code TestServices.nodeConfig(...)}) and waits until it is ready. */
+  public static NodeProcess start(MraosConfig config) throws IOException {
+    Path dir = Files.createDirectories(Path.of("target"));
+    Path file = dir.resolve("node-process-" + config.node().name() + ".json");
+    JsonObject json = config.json();
+    Files.writeString(file, json.encodePrettily());
+    Path log = dir.resolve("node-process-" + config.node().name() + ".log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        "mraos.Main", "--config", file.toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    NodeProcess node = new NodeProcess(process, config.http().port(), log);
+    try {
+      await("node process ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+          .until(() -> {
+            if (!process.isAlive()) {
+              throw new AssertionError("The node process ended; see " + log);
+            }
+            try {
+              return node.api.get("/health/ready", null).status() == 200;
+            } catch (IllegalStateException notListeningYet) {
+              return false;
+            }
+          });
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  /** Kills it with SIGKILL and waits until the process is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}
