@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import mraos.audit.AuditEntry;
 import mraos.audit.AuditLog;
 import mraos.http.CorrelationIds;
+import mraos.http.RequestBodies;
 import mraos.http.Responses;
 import mraos.metrics.Meters;
 import mraos.security.Caller;
@@ -55,6 +56,7 @@ final class AuditTrail implements Handler<RoutingContext> {
     ctx.addEndHandler(v -> {
       int status = ctx.response().getStatusCode();
       JsonObject response = ctx.get(Responses.BODY_KEY);
+      String responseText = ctx.get(Responses.TEXT_KEY);
       Caller caller = ctx.get(Caller.CONTEXT_KEY);
       String path = ctx.normalizedPath();
       Label label = labels.getOrDefault(path, unlabelled(path));
@@ -64,7 +66,7 @@ final class AuditTrail implements Handler<RoutingContext> {
       meters.counter(Meters.INTEGRATION_REQUESTS, tags).increment();
       meters.timer(Meters.INTEGRATION_DURATION, tags).record(nanos, TimeUnit.NANOSECONDS);
       log.record(new AuditEntry(started, label.integrationType(), AuditEntry.Direction.INBOUND, label.externalSystem(),
-          requestPayload(ctx.body() == null ? null : ctx.body().buffer()), response, status,
+          requestPayload(ctx), responseText != null ? new AuditLog.JsonText(responseText) : response, status,
           nanos / 1_000_000, status < 400,
           status < 400 || response == null ? null : response.getString("message"),
           caller == null ? null : caller.clientId(), CorrelationIds.of(ctx), ctx.request().method().name(), path));
@@ -79,13 +81,23 @@ final class AuditTrail implements Handler<RoutingContext> {
     return new Label("unknown_endpoint", system.isEmpty() ? "UNKNOWN" : system);
   }
 
-  private static Object requestPayload(Buffer body) {
+  /**
+   * The body as received: its text, marked as JSON when it is a JSON object or array (the database turns it into jsonb),
+   * plain text otherwise. A body the handler already read as a JSON object is not parsed again; one refused before
+   * that (no token, wrong content type, ...) is checked here.
+   */
+  private static Object requestPayload(RoutingContext ctx) {
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     if (body == null || body.length() == 0) {
       return null;
     }
+    if (Boolean.TRUE.equals(ctx.get(RequestBodies.JSON_KEY))) {
+      return new AuditLog.JsonText(body.toString());
+    }
     try {
       Object json = body.toJsonValue();
-      return json instanceof JsonObject || json instanceof io.vertx.core.json.JsonArray ? json : body.toString();
+      return json instanceof JsonObject || json instanceof io.vertx.core.json.JsonArray
+          ? new AuditLog.JsonText(body.toString()) : body.toString();
     } catch (DecodeException e) {
       return body.toString();
     }
