@@ -123,10 +123,11 @@ public record MraosConfig(
     }
   }
 
-  public record DatabaseConfig(String url, String user, String password, int poolSize, int embeddedPort) {
+  public record DatabaseConfig(String url, String user, String password, int poolSize, int embeddedPort,
+                               boolean embeddedFsync) {
     static DatabaseConfig from(Settings s) {
       return new DatabaseConfig(s.string("url").trim(), s.string("user"), s.string("password"),
-          s.integer("pool-size", 1, 1000), s.integer("embedded-port", 0, 65535));
+          s.integer("pool-size", 1, 1000), s.integer("embedded-port", 0, 65535), s.bool("embedded-fsync"));
     }
 
     public boolean embedded() {
