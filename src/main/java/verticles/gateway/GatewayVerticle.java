@@ -61,6 +61,10 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/admin/*").handler(StaticHandler.create("webroot/admin").setCachingEnabled(false));
 
     router.route(AuditTrail.PREFIX + "*").handler(auditTrail);
+    if (config.http().maxInFlight() > 0) {
+      router.route("/api/*").handler(new Admission(config.http().maxInFlight(),
+          Meters.registry(config.metricsRegistryName()).counter(Admission.SHED)));
+    }
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     router.route("/api/*").handler(new Authentication(tokens));
     router.route(AuditTrail.PREFIX + "*").handler(new RateLimit(new RateLimiter(vertx, clock,
