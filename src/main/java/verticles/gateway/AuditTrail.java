@@ -1,6 +1,8 @@
 package verticles.gateway;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -38,6 +40,16 @@ final class AuditTrail implements Handler<RoutingContext> {
   private final Clock clock;
   private final MeterRegistry meters;
   private final Map<String, Label> labels = new ConcurrentHashMap<>();
+  /** The request counter and timer of each label and outcome, looked up once (a registry lookup per request costs). */
+  private final Map<Instruments.Key, Instruments> instruments = new ConcurrentHashMap<>();
+
+  private record Instruments(Counter requests, Timer duration) {
+    record Key(Label label, String outcome) {
+    }
+
+    /** Paths outside the known endpoints make labels of their own: beyond this many, meters are looked up each time. */
+    static final int MAX_CACHED = 1_000;
+  }
 
   AuditTrail(AuditLog log, Clock clock, MeterRegistry meters) {
     this.log = log;
@@ -61,10 +73,9 @@ final class AuditTrail implements Handler<RoutingContext> {
       String path = ctx.normalizedPath();
       Label label = labels.getOrDefault(path, unlabelled(path));
       long nanos = System.nanoTime() - startNanos;
-      Tags tags = Tags.of(Meters.TAG_SYSTEM, label.externalSystem(), Meters.TAG_INTEGRATION, label.integrationType(),
-          Meters.TAG_OUTCOME, Meters.outcome(status));
-      meters.counter(Meters.INTEGRATION_REQUESTS, tags).increment();
-      meters.timer(Meters.INTEGRATION_DURATION, tags).record(nanos, TimeUnit.NANOSECONDS);
+      Instruments meter = instruments(label, Meters.outcome(status));
+      meter.requests().increment();
+      meter.duration().record(nanos, TimeUnit.NANOSECONDS);
       log.record(new AuditEntry(started, label.integrationType(), AuditEntry.Direction.INBOUND, label.externalSystem(),
           requestPayload(ctx), responseText != null ? new AuditLog.JsonText(responseText) : response, status,
           nanos / 1_000_000, status < 400,
@@ -72,6 +83,22 @@ final class AuditTrail implements Handler<RoutingContext> {
           caller == null ? null : caller.clientId(), CorrelationIds.of(ctx), ctx.request().method().name(), path));
     });
     ctx.next();
+  }
+
+  private Instruments instruments(Label label, String outcome) {
+    Instruments.Key key = new Instruments.Key(label, outcome);
+    Instruments known = instruments.get(key);
+    if (known != null) {
+      return known;
+    }
+    Tags tags = Tags.of(Meters.TAG_SYSTEM, label.externalSystem(), Meters.TAG_INTEGRATION, label.integrationType(),
+        Meters.TAG_OUTCOME, outcome);
+    Instruments made = new Instruments(meters.counter(Meters.INTEGRATION_REQUESTS, tags),
+        meters.timer(Meters.INTEGRATION_DURATION, tags));
+    if (instruments.size() < Instruments.MAX_CACHED) {
+      instruments.put(key, made);
+    }
+    return made;
   }
 
   private static Label unlabelled(String path) {
