@@ -14,6 +14,9 @@
 #      PAUSE_BETWEEN=10 (seconds between runs)   NODE_WARMUP_SECONDS=60 NODE_WARMUP_RATE=100 (an unmeasured run first,
 #      labelled "warmup": a fresh node JIT-compiles for minutes; 0 to skip)   RATE_LIMIT=10000000 (per minute)
 #      DB_SAMPLE=1 (sample pg_stat_activity during each run: DB_SAMPLE_DELAY=25 s after start, for DB_SAMPLE_SECONDS=30)
+#      FSYNC=true|false (database.embedded-fsync of the node: true, the node's default, is the honest figure; the run
+#      labels say which: mraos-fsync-on-<rate>)   MAX_IN_FLIGHT (http.max-in-flight; default: the node's)
+#      NODE_HEAP=1g (fixed heap of the node: -Xms = -Xmx, pre-touched; empty for the JVM's default)
 # Figures: load-tests/target/results/summary.tsv (one line per run) and each run's Gatling report.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -54,6 +57,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+FSYNC="${FSYNC:-true}"
+[[ "$FSYNC" == true || "$FSYNC" == false ]] || die "FSYNC must be true or false"
+FSYNC_LABEL="fsync-$([[ "$FSYNC" == true ]] && echo on || echo off)"
+NODE_HEAP="${NODE_HEAP-1g}"
+HEAP_OPTS=""
+[[ -n "$NODE_HEAP" ]] && HEAP_OPTS="-Xms$NODE_HEAP -Xmx$NODE_HEAP -XX:+AlwaysPreTouch"
+
 JFR_OPTS=""
 if [[ "${PROFILE:-0}" == 1 ]]; then
   JFR_FILE="$RESULTS_DIR/mraos-$(date +%Y%m%d-%H%M%S).jfr"
@@ -61,7 +71,7 @@ if [[ "${PROFILE:-0}" == 1 ]]; then
   log "JFR recording of the node -> $JFR_FILE"
 fi
 
-log "Starting a node: HTTP $HTTP_PORT, PostgreSQL $PG_PORT, Kafka $KAFKA_PORT/$KAFKA_CONTROLLER_PORT, issuer $ISSUER_PORT, data $DATA_DIR"
+log "Starting a node: HTTP $HTTP_PORT, PostgreSQL $PG_PORT ($FSYNC_LABEL), Kafka $KAFKA_PORT/$KAFKA_CONTROLLER_PORT, issuer $ISSUER_PORT, data $DATA_DIR, JVM: $HEAP_OPTS ${NODE_JAVA_OPTS:-}"
 (
   cd "$ROOT_DIR" || exit 1
   export MRAOS_HTTP_PORT="$HTTP_PORT" \
@@ -71,9 +81,11 @@ log "Starting a node: HTTP $HTTP_PORT, PostgreSQL $PG_PORT, Kafka $KAFKA_PORT/$K
     MRAOS_SECURITY_EMBEDDED_ISSUER_PORT="$ISSUER_PORT" \
     MRAOS_NODE_DATA_DIR="$DATA_DIR" \
     MRAOS_NODE_NAME="load-test" \
-    MRAOS_SECURITY_RATE_LIMIT_REQUESTS_PER_MINUTE="${RATE_LIMIT:-10000000}"
+    MRAOS_SECURITY_RATE_LIMIT_REQUESTS_PER_MINUTE="${RATE_LIMIT:-10000000}" \
+    MRAOS_DATABASE_EMBEDDED_FSYNC="$FSYNC"
+  [[ -n "${MAX_IN_FLIGHT:-}" ]] && export MRAOS_HTTP_MAX_IN_FLIGHT="$MAX_IN_FLIGHT"
   # shellcheck disable=SC2086
-  exec java ${NODE_JAVA_OPTS:-} $JFR_OPTS -jar target/mraos.jar
+  exec java $HEAP_OPTS ${NODE_JAVA_OPTS:-} $JFR_OPTS -jar target/mraos.jar
 ) > "$NODE_LOG" 2>&1 &
 SERVER_PID=$!
 log "Node PID $SERVER_PID, log $NODE_LOG"
@@ -94,9 +106,9 @@ if [[ -n "${RATES:-}" ]]; then
     rate="${item%%:*}"
     per_run=()
     [[ "$item" == *:* ]] && per_run=(-Dduration="${item#*:}")
-    run_gatling WorkOrderIntakeSimulation "mraos-$rate" "${SIM_ARGS[@]}" -Dmode=constant -Drate="$rate" "$@" "${per_run[@]}"
+    run_gatling WorkOrderIntakeSimulation "mraos-$FSYNC_LABEL-$rate" "${SIM_ARGS[@]}" -Dmode=constant -Drate="$rate" "$@" "${per_run[@]}"
   done
 else
-  run_gatling WorkOrderIntakeSimulation mraos "${SIM_ARGS[@]}" "$@"
+  run_gatling WorkOrderIntakeSimulation "mraos-$FSYNC_LABEL" "${SIM_ARGS[@]}" "$@"
 fi
 log "Figures: $SUMMARY"

@@ -32,7 +32,9 @@ public final class TestServices {
   private TestServices() throws Exception {
     root = Files.createTempDirectory("mraos-test-");
     MraosConfig defaults = MraosConfig.from(ConfigLoader.defaults());
-    database = EmbeddedDatabase.start(root.resolve("postgres"), 0, defaults.database().user(), defaults.database().password(), true);
+    // a throw-away database: no fsync, so commits cost no disk flush (the node's default is durable)
+    database = EmbeddedDatabase.start(root.resolve("postgres"), 0, defaults.database().user(), defaults.database().password(),
+        true, false);
     kafka = startKafka(root.resolve("kafka"));
     mqtt = EmbeddedMqttBroker.start(root.resolve("mqtt"), Ports.free());
     MraosConfig withIssuerPort = defaults.with(Map.of("security.embedded-issuer.port", Ports.free()));

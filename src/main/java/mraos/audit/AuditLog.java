@@ -32,7 +32,14 @@ public final class AuditLog {
       INSERT INTO integration_audit_log (timestamp, integration_type, direction, external_system, request_payload,
           response_payload, http_status_code, processing_time_ms, success, error_message, user_id, correlation_id,
           http_method, endpoint, node)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""";
+      VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15)""";
+
+  /**
+   * A payload already at hand as the text of a JSON object or array (the request body as received, the response as
+   * sent): stored as it is, PostgreSQL turning the text into jsonb, without being parsed or encoded again here.
+   */
+  public record JsonText(String text) {
+  }
 
   private final Vertx vertx;
   private final Pool pool;
@@ -121,13 +128,16 @@ public final class AuditLog {
       }
       List<Future<?>> singles = new ArrayList<>();
       for (Tuple row : batch) {
-        singles.add(pool.preparedQuery(INSERT).execute(row).recover(rowErr -> {
-          if (!isDataError(rowErr)) {
-            return Future.failedFuture(rowErr);
-          }
-          LOG.error("Dropped an audit row PostgreSQL refuses ({}): correlation id {}", rowErr.getMessage(), row.getValue(11));
-          return Future.succeededFuture();
-        }));
+        singles.add(pool.preparedQuery(INSERT).execute(row)
+            // JSON PostgreSQL refuses as jsonb (e.g. an escaped lone surrogate): the row is kept with its payloads as text
+            .recover(rowErr -> isDataError(rowErr) ? pool.preparedQuery(INSERT).execute(asRawText(row)) : Future.failedFuture(rowErr))
+            .recover(rowErr -> {
+              if (!isDataError(rowErr)) {
+                return Future.failedFuture(rowErr);
+              }
+              LOG.error("Dropped an audit row PostgreSQL refuses ({}): correlation id {}", rowErr.getMessage(), row.getValue(11));
+              return Future.succeededFuture();
+            }));
       }
       return Future.all(singles).mapEmpty();
     });
@@ -136,6 +146,20 @@ public final class AuditLog {
   private static boolean isDataError(Throwable err) {
     return err instanceof DatabaseException db && db.getSqlState() != null
         && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"));
+  }
+
+  /** The same row with the JSON payloads wrapped as text ({"raw": ...}), for JSON that PostgreSQL will not take as jsonb. */
+  private Tuple asRawText(Tuple row) {
+    Object[] values = new Object[row.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = row.getValue(i);
+    }
+    for (int i : new int[] {4, 5}) {
+      if (values[i] instanceof String text) {
+        values[i] = raw(text, false);
+      }
+    }
+    return Tuple.from(values);
   }
 
   /** Everything a caller controls is cut to its column and cleaned of what PostgreSQL cannot store. */
@@ -147,25 +171,36 @@ public final class AuditLog {
         text(e.userId(), 50), text(e.correlationId(), 100), text(e.httpMethod(), 10), text(e.endpoint(), 300), node});
   }
 
-  /** JSON stays JSON; anything else (a CSV body, broken JSON) is kept as text inside {"raw": ...}; huge ones truncated. */
-  private Object jsonb(Object payload) {
+  /**
+   * The payload as the JSON text of its jsonb column: JSON stays JSON; anything else (a CSV body, broken JSON) is kept
+   * as text inside {"raw": ...}; huge ones truncated and marked so; U+0000, which jsonb refuses, becomes U+FFFD.
+   */
+  private String jsonb(Object payload) {
     if (payload == null) {
       return null;
     }
-    if (payload instanceof JsonObject || payload instanceof JsonArray) {
-      String text = payload.toString();
-      if (text.length() <= config.maxPayloadChars()) {
-        return Json.storable(payload, text);
-      }
-      return new JsonObject().put("truncated", true).put("raw", Json.storable(text.substring(0, config.maxPayloadChars())));
+    String json = payload instanceof JsonText t ? t.text()
+        : payload instanceof JsonObject || payload instanceof JsonArray ? payload.toString()
+        : null;
+    if (json == null) {
+      return raw(payload.toString(), false);
     }
-    String text = Json.storable(payload.toString());
+    if (json.length() > config.maxPayloadChars()) {
+      return raw(json, true);
+    }
+    // in JSON text U+0000 can only be written escaped; the rare payload carrying one pays for the replacement
+    return json.contains("\\u0000") ? json.replace("\\u0000", "\\ufffd") : json;
+  }
+
+  /** {"raw": text}, or {"truncated": true, "raw": the first max-payload-chars} for a longer one. */
+  private String raw(String text, boolean truncated) {
+    String clean = Json.storable(text);
     JsonObject raw = new JsonObject();
-    if (text.length() > config.maxPayloadChars()) {
+    if (truncated || clean.length() > config.maxPayloadChars()) {
       raw.put("truncated", true);
-      text = text.substring(0, config.maxPayloadChars());
+      clean = clean.substring(0, Math.min(clean.length(), config.maxPayloadChars()));
     }
-    return raw.put("raw", text);
+    return raw.put("raw", clean).encode();
   }
 
   private static String text(String s, int max) {

@@ -116,19 +116,20 @@ public record MraosConfig(
     }
   }
 
-  public record HttpConfig(String host, int port, int instances, int maxBodyBytes) {
+  public record HttpConfig(String host, int port, int instances, int maxBodyBytes, int maxInFlight) {
     static HttpConfig from(Settings s) {
       int instances = s.integer("instances", 0, 256);
       return new HttpConfig(s.string("host"), s.integer("port", 0, 65535),
           instances == 0 ? Runtime.getRuntime().availableProcessors() : instances,
-          s.integer("max-body-bytes", 1024, 256 * 1024 * 1024));
+          s.integer("max-body-bytes", 1024, 256 * 1024 * 1024), s.integer("max-in-flight", 0, 1_000_000));
     }
   }
 
-  public record DatabaseConfig(String url, String user, String password, int poolSize, int embeddedPort) {
+  public record DatabaseConfig(String url, String user, String password, int poolSize, int embeddedPort,
+                               boolean embeddedFsync) {
     static DatabaseConfig from(Settings s) {
       return new DatabaseConfig(s.string("url").trim(), s.string("user"), s.string("password"),
-          s.integer("pool-size", 1, 1000), s.integer("embedded-port", 0, 65535));
+          s.integer("pool-size", 1, 1000), s.integer("embedded-port", 0, 65535), s.bool("embedded-fsync"));
     }
 
     public boolean embedded() {
@@ -143,7 +144,7 @@ public record MraosConfig(
 
   public record KafkaConfig(String bootstrapServers, int embeddedPort, int embeddedControllerPort,
                             String workOrdersTopic, String resourceStatusTopic, String integrationFailuresTopic,
-                            int outboxBatchSize, int outboxPollIntervalMs, int outboxRetryBackoffMs,
+                            int outboxBatchSize, int outboxPollIntervalMs, int outboxRetryBackoffMs, int outboxCoalesceMs,
                             int lingerMs, int deliveryTimeoutMs, int healthCheckIntervalMs) {
     static KafkaConfig from(Settings s) {
       Settings topics = s.section("topics");
@@ -153,7 +154,7 @@ public record MraosConfig(
           s.integer("embedded-port", 0, 65535), s.integer("embedded-controller-port", 0, 65535),
           topics.string("work-orders"), topics.string("resource-status"), topics.string("integration-failures"),
           outbox.integer("batch-size", 1, 100_000), outbox.integer("poll-interval-ms", 10, 3_600_000),
-          outbox.integer("retry-backoff-ms", 10, 3_600_000),
+          outbox.integer("retry-backoff-ms", 10, 3_600_000), outbox.integer("coalesce-ms", 0, 10_000),
           producer.integer("linger-ms", 0, 60_000), producer.integer("delivery-timeout-ms", 1_000, 3_600_000),
           s.integer("health-check-interval-ms", 100, 3_600_000));
     }

@@ -31,12 +31,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
     this.postgres = postgres;
   }
 
+  /** A durable server (fsync and synchronous commits on): see {@link #start(Path, int, String, String, boolean, boolean)}. */
+  public static EmbeddedDatabase start(Path dataDir, int port, String user, String password, boolean fresh) throws IOException {
+    return start(dataDir, port, user, password, fresh, true);
+  }
+
   /**
    * @param dataDir   where the cluster lives
    * @param port      0 for any free port
    * @param fresh     start from an empty directory (tests); the data is kept when the server stops either way
+   * @param durable   fsync, synchronous_commit and full_page_writes on (a commit survives a crash of the machine), as
+   *                  a system of record needs; off (zonky's defaults) only where losing the data does not matter, such
+   *                  as tests: commits then cost no disk flush
    */
-  public static EmbeddedDatabase start(Path dataDir, int port, String user, String password, boolean fresh) throws IOException {
+  public static EmbeddedDatabase start(Path dataDir, int port, String user, String password, boolean fresh, boolean durable)
+      throws IOException {
     if (fresh) {
       deleteRecursively(dataDir);
     }
@@ -47,8 +56,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .setPGStartupWait(Duration.ofSeconds(60))
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "200")
-        // durability stays on: the embedded default is a real system of record, not a cache
-        .setServerConfig("synchronous_commit", "on");
+        // zonky runs with fsync and synchronous commits off, fine for its tests but not for a plant's system of record:
+        // set all three explicitly (the command line wins over postgresql.conf)
+        .setServerConfig("fsync", durable ? "on" : "off")
+        .setServerConfig("synchronous_commit", durable ? "on" : "off")
+        .setServerConfig("full_page_writes", durable ? "on" : "off");
     if (port > 0) {
       builder.setPort(port);
     }
@@ -59,7 +71,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
       postgres.close();
       throw new IOException("Embedded PostgreSQL started but the " + DATABASE + " database could not be prepared", e);
     }
-    LOG.info("Embedded PostgreSQL listening on 127.0.0.1:{}, data in {}", postgres.getPort(), dataDir.toAbsolutePath());
+    LOG.info("Embedded PostgreSQL listening on 127.0.0.1:{}, data in {}, {}", postgres.getPort(), dataDir.toAbsolutePath(),
+        durable ? "durable (fsync on)" : "NOT durable (fsync off: a crash of the machine can lose or corrupt data)");
     return new EmbeddedDatabase(postgres);
   }
 

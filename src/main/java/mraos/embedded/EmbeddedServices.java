@@ -40,7 +40,8 @@ public final class EmbeddedServices implements AutoCloseable {
     Map<String, Object> changes = new LinkedHashMap<>();
     if (config.database().embedded()) {
       EmbeddedDatabase db = EmbeddedDatabase.start(config.node().dataDir().resolve("postgres"),
-          config.database().embeddedPort(), config.database().user(), config.database().password(), false);
+          config.database().embeddedPort(), config.database().user(), config.database().password(), false,
+          config.database().embeddedFsync());
       started.push(db);
       changes.put("database.url", db.url());
     }

@@ -10,6 +10,9 @@ import java.util.Locale;
 /** Reading request bodies with precise 4xx answers instead of 500s. */
 public final class RequestBodies {
 
+  /** Routing-context key set to {@code true} once the request's body was read as a JSON object (the audit need not check). */
+  public static final String JSON_KEY = "mraos.request-body-is-json";
+
   private RequestBodies() {
   }
 
@@ -32,7 +35,9 @@ public final class RequestBodies {
     if (!isJson(mediaType(ctx))) {
       throw unsupported(ctx, "application/json");
     }
-    return parseObject(ctx.body().buffer());
+    JsonObject body = parseObject(ctx.body().buffer());
+    ctx.put(JSON_KEY, Boolean.TRUE);
+    return body;
   }
 
   public static JsonObject parseObject(Buffer body) {

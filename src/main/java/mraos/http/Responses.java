@@ -9,15 +9,19 @@ public final class Responses {
 
   /** Routing-context key holding the body that was sent. */
   public static final String BODY_KEY = "mraos.response-body";
+  /** Routing-context key holding the same body as the JSON text that was sent (so the audit does not encode it again). */
+  public static final String TEXT_KEY = "mraos.response-text";
 
   private Responses() {
   }
 
   public static Future<Void> json(RoutingContext ctx, int status, JsonObject body) {
+    String text = body.encode();
     ctx.put(BODY_KEY, body);
+    ctx.put(TEXT_KEY, text);
     return ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
-        .end(body.toBuffer());
+        .end(text);
   }
 }

@@ -19,8 +19,10 @@ import mraos.http.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,12 +31,23 @@ import java.util.Set;
  * verification: an invalid token is refused, never "asked about" at the issuer. Keys are fetched again when a token
  * names a key id we do not know (the issuer rotated its keys), at most once per {@link #KEY_REFRESH_MIN_MS},
  * and tokens that arrive during a refresh wait for it.
+ * <p>
+ * A client sends the same token for minutes, and checking its RS256 signature is the dearest part of a request: tokens
+ * that passed are remembered (the {@link #CACHE_SIZE} most recently used ones, keyed by the token string) until their
+ * {@code exp} plus the leeway, checked against the clock on every use; the cache is emptied when the keys change.
+ * Refused tokens are never remembered.
  * One instance per verticle: its state is only touched on that verticle's event loop.
  */
 public final class TokenVerifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
   static final long KEY_REFRESH_MIN_MS = 30_000;
+  /** Verified tokens remembered per verticle instance (a token is ~1 KB: a few MB at most). */
+  static final int CACHE_SIZE = 4096;
+
+  /** A verified token: who it names, and until when (epoch ms, exp + leeway) it may be taken without checking again. */
+  private record Verified(Caller caller, long validUntilMs) {
+  }
 
   private final Vertx vertx;
   private final SecurityConfig config;
@@ -45,6 +58,12 @@ public final class TokenVerifier {
   private Future<Void> refreshing;
   private boolean closed;
   private String lastProblem = "issuer not contacted yet";
+  private final Map<String, Verified> verified = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
+      return size() > CACHE_SIZE;
+    }
+  };
 
   public TokenVerifier(Vertx vertx, SecurityConfig config) {
     this.vertx = vertx;
@@ -87,6 +106,14 @@ public final class TokenVerifier {
           "Cannot verify tokens yet: the token issuer " + issuer + " has not been reached (" + lastProblem + ")")
           .header("Retry-After", String.valueOf(Math.max(1, config.discoveryRetryMs() / 1000))));
     }
+    Verified known = verified.get(token);
+    if (known != null) {
+      if (System.currentTimeMillis() < known.validUntilMs()) {
+        return Future.succeededFuture(known.caller());
+      }
+      verified.remove(token); // expired since: verified again below, and refused there
+    }
+    JWTAuth checkedWith = jwt;
     return jwt.authenticate(new TokenCredentials(token))
         .recover(err -> {
           if (err instanceof NoSuchKeyIdException
@@ -95,18 +122,27 @@ public final class TokenVerifier {
           }
           return Future.failedFuture(err);
         })
-        .transform(ar -> ar.succeeded() ? toCaller(ar.result()) : Future.failedFuture(invalidToken(describe(ar.cause()))));
+        .transform(ar -> ar.succeeded() ? toVerified(ar.result()) : Future.failedFuture(invalidToken(describe(ar.cause()))))
+        .map(ok -> {
+          // remembered only if the keys it was checked with are still the ones in use, and it has not expired since
+          if (checkedWith == jwt && ok.validUntilMs() > System.currentTimeMillis()) {
+            verified.put(token, ok);
+          }
+          return ok.caller();
+        });
   }
 
-  private Future<Caller> toCaller(User user) {
+  private Future<Verified> toVerified(User user) {
     JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
     if (!claims.containsKey("exp")) {
       return Future.failedFuture(invalidToken("The access token has no expiry (exp)"));
     }
+    // an exp that is no number (which the JWT library let through) is never remembered
+    long validUntilMs = claims.getValue("exp") instanceof Number exp ? exp.longValue() * 1000 + config.leewaySeconds() * 1000L : 0;
     for (String claim : config.clientIdClaims()) {
       Object value = claims.getValue(claim);
       if (value instanceof String id && !id.isBlank()) {
-        return Future.succeededFuture(new Caller(id, scopes(claims)));
+        return Future.succeededFuture(new Verified(new Caller(id, scopes(claims)), validUntilMs));
       }
     }
     return Future.failedFuture(invalidToken("The access token names no client (claims " + config.clientIdClaims() + ")"));
@@ -188,6 +224,7 @@ public final class TokenVerifier {
               .setLeeway(config.leewaySeconds()));
           keys.stream().map(JsonObject.class::cast).filter(TokenVerifier::isSigningKey).forEach(options::addJwk);
           jwt = JWTAuth.create(vertx, options);
+          verified.clear(); // tokens are checked against the new keys from now on
           keysAskedAt = System.currentTimeMillis();
           lastProblem = "";
           LOG.info("Verifying bearer tokens of issuer {} ({} signing key(s))", issuer, options.getJwks().size());

@@ -38,7 +38,11 @@ public final class MaterialAvailability {
     }
   }
 
-  private record Material(String partNumber, boolean active, BigDecimal available) {
+  /** A known material, as the availability check reads it (part_number, is_active, available_quantity). */
+  record Material(String partNumber, boolean active, BigDecimal available) {
+    static Material of(Row row) {
+      return new Material(row.getString("part_number"), row.getBoolean("is_active"), row.getBigDecimal("available_quantity"));
+    }
   }
 
   private MaterialAvailability() {
@@ -52,14 +56,14 @@ public final class MaterialAvailability {
     return db.preparedQuery(MATERIALS).execute(Tuple.of(ids)).map(rows -> {
       Map<String, Material> known = new HashMap<>();
       for (Row row : rows) {
-        known.put(row.getString("material_id"), new Material(row.getString("part_number"), row.getBoolean("is_active"),
-            row.getBigDecimal("available_quantity")));
+        known.put(row.getString("material_id"), Material.of(row));
       }
       return evaluate(bom, known);
     });
   }
 
-  private static Result evaluate(List<BomLine> bom, Map<String, Material> known) {
+  /** Which of the BOM's materials are unknown, and the warnings for the known ones that are short or inactive. */
+  static Result evaluate(List<BomLine> bom, Map<String, Material> known) {
     JsonArray unknown = new JsonArray();
     Map<String, BigDecimal> required = new LinkedHashMap<>();
     Map<String, String> partNumbers = new HashMap<>();

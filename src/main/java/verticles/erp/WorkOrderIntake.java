@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -24,7 +25,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -36,13 +39,23 @@ public final class WorkOrderIntake {
 
   public static final String INTEGRATION_TYPE = "erp_work_order_inbound";
 
-  /** Order, bill of materials and event in one statement: all of them or none. */
+  /**
+   * Materials check, order, bill of materials and event in one statement (one round trip, one commit): the BOM's
+   * materials are read, and the order is only inserted when every one of them is known (all of it or none). Answers
+   * one row {@code kind = 'order'} with the new id (none when nothing was inserted: an unknown material, or a duplicate)
+   * and one row {@code kind = 'material'} per known material, for the availability warnings.
+   */
   static final String CREATE = """
-      WITH wo AS (
+      WITH mat AS (
+        SELECT material_id, part_number, is_active, available_quantity FROM materials WHERE material_id = ANY($16::text[])
+      ), known AS (
+        SELECT (SELECT count(*) FROM mat) = (SELECT count(DISTINCT m) FROM unnest($16::text[]) AS m) AS all_known
+      ), wo AS (
         INSERT INTO work_orders (work_order_id, erp_work_order_id, work_order_number, product_id, product_name,
             product_variant, quantity_ordered, unit_of_measure, priority, due_date, customer_order_id, production_line,
             special_instructions, erp_event_at, created_at, updated_at)
-        VALUES ('WO-' || nextval('work_order_number_seq'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+        SELECT 'WO-' || nextval('work_order_number_seq'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14
+          FROM known WHERE known.all_known
         ON CONFLICT (erp_work_order_id) DO NOTHING
         RETURNING work_order_id
       ), bom AS (
@@ -55,7 +68,11 @@ public final class WorkOrderIntake {
         SELECT $21, wo.work_order_id, jsonb_set($22::jsonb, '{payload,work_order,mraos_work_order_id}', to_jsonb(wo.work_order_id))
           FROM wo
       )
-      SELECT work_order_id FROM wo""";
+      SELECT 'order' AS kind, work_order_id::text AS id, NULL::text AS part_number, NULL::boolean AS is_active,
+             NULL::numeric AS available_quantity
+        FROM wo
+      UNION ALL
+      SELECT 'material', material_id::text, part_number::text, is_active, available_quantity FROM mat""";
 
   static final String EXISTING_ID = "SELECT work_order_id FROM work_orders WHERE erp_work_order_id = $1";
 
@@ -171,23 +188,33 @@ public final class WorkOrderIntake {
   private Future<Outcome> create(ErpWorkOrderEvent event, Origin origin) {
     ErpWorkOrderEvent.Order order = event.order();
     List<BomLine> bom = order.billOfMaterials() == null ? List.of() : order.billOfMaterials();
-    return checkMaterials(bom, origin).compose(availability -> {
-      Instant now = clock.instant();
-      WorkOrder draft = newWorkOrder(order, event.timestamp(), now, bom);
-      JsonObject envelope = event("work_order.received", draft, now, origin);
-      Tuple params = Tuple.from(new Object[] {
-          order.erpWorkOrderId(), order.workOrderNumber(), order.productId(), order.productName(), order.productVariant(),
-          numeric(order.quantityOrdered()), order.unitOfMeasure(), order.priority(), utc(order.dueDate()),
-          order.customerOrderId(), order.productionLine(), order.specialInstructions(), utc(event.timestamp()), utc(now)});
-      addBom(params, bom);
-      params.addString(workOrdersTopic).addValue(envelope);
-      return pool.preparedQuery(CREATE).execute(params).compose(rows -> {
-        if (rows.size() == 0) {
-          return duplicate(order.erpWorkOrderId());
+    Instant now = clock.instant();
+    WorkOrder draft = newWorkOrder(order, event.timestamp(), now, bom);
+    JsonObject envelope = event("work_order.received", draft, now, origin);
+    Tuple params = Tuple.from(new Object[] {
+        order.erpWorkOrderId(), order.workOrderNumber(), order.productId(), order.productName(), order.productVariant(),
+        numeric(order.quantityOrdered()), order.unitOfMeasure(), order.priority(), utc(order.dueDate()),
+        order.customerOrderId(), order.productionLine(), order.specialInstructions(), utc(event.timestamp()), utc(now)});
+    addBom(params, bom);
+    params.addString(workOrdersTopic).addValue(envelope);
+    return pool.preparedQuery(CREATE).execute(params).compose(rows -> {
+      String id = null;
+      Map<String, MaterialAvailability.Material> known = new HashMap<>();
+      for (Row row : rows) {
+        if ("order".equals(row.getString("kind"))) {
+          id = row.getString("id");
+        } else {
+          known.put(row.getString("id"), MaterialAvailability.Material.of(row));
         }
-        String id = rows.iterator().next().getString("work_order_id");
-        return Future.succeededFuture(new Created(withId(draft, id), availability.warnings()));
-      });
+      }
+      MaterialAvailability.Result availability = MaterialAvailability.evaluate(bom, known);
+      if (!availability.allKnown()) {
+        return refuseUnknownMaterials(availability, origin);
+      }
+      if (id == null) {
+        return duplicate(order.erpWorkOrderId());
+      }
+      return Future.succeededFuture(new Created(withId(draft, id), availability.warnings()));
     });
   }
 
@@ -235,20 +262,20 @@ public final class WorkOrderIntake {
 
   /** Unknown materials refuse the order (400) and keep it as an integration failure for review; nothing else is written. */
   private Future<MaterialAvailability.Result> checkMaterials(List<BomLine> bom, Origin origin) {
-    return MaterialAvailability.check(pool, bom).compose(result -> {
-      if (result.allKnown()) {
-        return Future.succeededFuture(result);
-      }
-      ApiError refusal = ApiError.badRequest("The bill of materials names material(s) MRAOS does not know; the work order was not stored")
-          .details(result.unknown());
-      if (!origin.keepFailure()) {
-        return Future.failedFuture(refusal.with("error_message", result.unknownSummary()));
-      }
-      IntegrationFailure failure = IntegrationFailure.forReview(clock.instant(), INTEGRATION_TYPE, "inbound", "ERP",
-          origin.originalMessage(), IntegrationFailure.VALIDATION_ERROR, result.unknownSummary(), origin.correlationId());
-      return failures.record(pool, failure).compose(recorded -> Future.failedFuture(
-          refusal.with("failure_id", recorded.failureId())));
-    });
+    return MaterialAvailability.check(pool, bom).compose(result -> result.allKnown()
+        ? Future.succeededFuture(result) : refuseUnknownMaterials(result, origin));
+  }
+
+  private <T> Future<T> refuseUnknownMaterials(MaterialAvailability.Result result, Origin origin) {
+    ApiError refusal = ApiError.badRequest("The bill of materials names material(s) MRAOS does not know; the work order was not stored")
+        .details(result.unknown());
+    if (!origin.keepFailure()) {
+      return Future.failedFuture(refusal.with("error_message", result.unknownSummary()));
+    }
+    IntegrationFailure failure = IntegrationFailure.forReview(clock.instant(), INTEGRATION_TYPE, "inbound", "ERP",
+        origin.originalMessage(), IntegrationFailure.VALIDATION_ERROR, result.unknownSummary(), origin.correlationId());
+    return failures.record(pool, failure).compose(recorded -> Future.failedFuture(
+        refusal.with("failure_id", recorded.failureId())));
   }
 
   private Future<WorkOrder> lockExisting(SqlConnection tx, String erpWorkOrderId) {

@@ -62,6 +62,18 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/admin/*").handler(StaticHandler.create("webroot/admin").setCachingEnabled(false));
 
     router.route(AuditTrail.PREFIX + "*").handler(auditTrail);
+    if (config.http().maxInFlight() > 0) {
+      // a supervisor's live feed is a long-lived WebSocket, not a request being worked on: it is not admitted here
+      Admission admission = new Admission(config.http().maxInFlight(),
+          Meters.registry(config.metricsRegistryName()).counter(Admission.SHED));
+      router.route("/api/*").handler(ctx -> {
+        if (Authentication.isWebSocketUpgrade(ctx)) {
+          ctx.next();
+        } else {
+          admission.handle(ctx);
+        }
+      });
+    }
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes());
     router.route("/api/*").handler(ctx -> {
       if (Authentication.isWebSocketUpgrade(ctx)) {

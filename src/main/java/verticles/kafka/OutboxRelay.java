@@ -22,7 +22,9 @@ import java.util.List;
  * Moves committed events from {@code outbox_events} to Kafka, oldest first, and deletes them once Kafka acknowledged
  * them (at least once; consumers deduplicate on the envelope's message_id). One relay works at a time in the whole
  * cluster (a PostgreSQL advisory lock held by its transaction), which keeps events in commit order. Woken after each
- * commit on this node, and polling in case a node died with events left behind.
+ * commit on this node, and polling in case a node died with events left behind. Wake-ups are coalesced: a round starts
+ * {@code kafka.outbox.coalesce-ms} after the first wake-up (and never while one is under way), so under load one
+ * transaction relays the events of many commits instead of one or two.
  */
 final class OutboxRelay {
 
@@ -45,6 +47,7 @@ final class OutboxRelay {
   private boolean backingOff;
   private boolean stopped;
   private long pollTimer = -1;
+  private long coalesceTimer = -1;
 
   OutboxRelay(Vertx vertx, Pool pool, KafkaProducer<String, String> producer, KafkaConfig config, MeterRegistry meters) {
     this.vertx = vertx;
@@ -62,15 +65,38 @@ final class OutboxRelay {
   void stop() {
     stopped = true;
     vertx.cancelTimer(pollTimer);
+    if (coalesceTimer >= 0) {
+      vertx.cancelTimer(coalesceTimer);
+    }
   }
 
-  /** Something was committed (or the poll timer fired): relay now, or right after the round under way. */
+  /**
+   * Something was committed (or the poll timer fired): relay in {@code coalesce-ms}, gathering whatever else is
+   * committed meanwhile, or after the round under way.
+   */
   void wakeUp() {
     if (stopped || backingOff) {
       return;
     }
     if (running) {
       again = true;
+      return;
+    }
+    if (coalesceTimer >= 0) {
+      return; // a round is about to start
+    }
+    if (config.outboxCoalesceMs() <= 0) {
+      relay();
+      return;
+    }
+    coalesceTimer = vertx.setTimer(config.outboxCoalesceMs(), id -> {
+      coalesceTimer = -1;
+      relay();
+    });
+  }
+
+  private void relay() {
+    if (stopped || backingOff || running) {
       return;
     }
     running = true;
@@ -85,7 +111,9 @@ final class OutboxRelay {
           backingOff = false;
           wakeUp();
         });
-      } else if (ar.result() >= config.outboxBatchSize() || again) {
+      } else if (ar.result() >= config.outboxBatchSize()) {
+        relay(); // a backlog: at once
+      } else if (again) {
         wakeUp();
       }
     });
