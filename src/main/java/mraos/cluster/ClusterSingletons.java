@@ -38,6 +38,11 @@ public final class ClusterSingletons extends VerticleBase {
 
   static final String TRY_LOCK = "SELECT pg_try_advisory_lock($1) AS held";
   static final String UNLOCK = "SELECT pg_advisory_unlock($1) AS released";
+  /** In {@code running} instead of a deployment id: being deployed here. */
+  private static final String DEPLOYING = "deploying";
+  /** In {@code running} instead of a deployment id: being handed over (undeployed, then its lock freed). */
+  private static final String HANDING_OVER = "handing-over";
+
   static final String JOIN = "SELECT pg_advisory_lock_shared($1)";
   /** Holders of the shared member lock (a bigint advisory key is split into classid and objid in pg_locks). */
   static final String LIVE_NODES = """
@@ -77,7 +82,7 @@ public final class ClusterSingletons extends VerticleBase {
 
   /** Which singletons run on this node, shown on /health/ready (information: running none is normal). */
   private void report() {
-    List<String> here = running.entrySet().stream().filter(e -> !e.getValue().equals("deploying")).map(Map.Entry::getKey)
+    List<String> here = running.entrySet().stream().filter(e -> !transitional(e.getValue())).map(Map.Entry::getKey)
         .sorted().toList();
     Readiness.report(vertx, COMPONENT, true, here.isEmpty() ? "none on this node" : String.join(", ", here));
   }
@@ -104,7 +109,7 @@ public final class ClusterSingletons extends VerticleBase {
       return;
     }
     // a singleton that stopped by itself is started again (this connection still holds its lock)
-    running.entrySet().removeIf(e -> !e.getValue().equals("deploying") && !vertx.deploymentIDs().contains(e.getValue()));
+    running.entrySet().removeIf(e -> !transitional(e.getValue()) && !vertx.deploymentIDs().contains(e.getValue()));
     long member = lockKey(MEMBER);
     connection.preparedQuery(LIVE_NODES).execute(Tuple.of(member >>> 32, member & 0xFFFFFFFFL)).onSuccess(rows -> {
       long live = Math.max(1, rows.iterator().next().getLong("live"));
@@ -113,7 +118,8 @@ public final class ClusterSingletons extends VerticleBase {
       for (Singleton s : wanted.values()) {
         if (s.group() != null) {
           size.merge(s.group(), 1, Integer::sum);
-          if (running.containsKey(s.name())) {
+          // one being handed over is already gone as far as the share goes: counting it would hand over another
+          if (running.containsKey(s.name()) && !HANDING_OVER.equals(running.get(s.name()))) {
             held.merge(s.group(), 1, Integer::sum);
           }
         }
@@ -131,7 +137,7 @@ public final class ClusterSingletons extends VerticleBase {
         if (!mine && holding < share) {
           held.merge(singleton.group(), 1, Integer::sum); // counted now, so one round takes no more than the share
           tryTake(singleton);
-        } else if (mine && holding > share && !running.get(singleton.name()).equals("deploying")) {
+        } else if (mine && holding > share && !transitional(running.get(singleton.name()))) {
           held.merge(singleton.group(), -1, Integer::sum);
           handBack(singleton);
         }
@@ -147,10 +153,14 @@ public final class ClusterSingletons extends VerticleBase {
     });
   }
 
+  private static boolean transitional(String state) {
+    return DEPLOYING.equals(state) || HANDING_OVER.equals(state);
+  }
+
   /** More than this node's share (a node joined): stop it cleanly, then free its lock for the newcomer. */
   private void handBack(Singleton singleton) {
     String id = running.get(singleton.name());
-    running.put(singleton.name(), "deploying");
+    running.put(singleton.name(), HANDING_OVER);
     LOG.info("Handing {} over to another node (more than this node's share)", singleton.name());
     vertx.undeploy(id).onComplete(ar -> unlock(singleton.name()).onComplete(v -> running.remove(singleton.name())));
   }
@@ -165,7 +175,7 @@ public final class ClusterSingletons extends VerticleBase {
   }
 
   private void deploy(Singleton singleton) {
-    running.put(singleton.name(), "deploying");
+    running.put(singleton.name(), DEPLOYING);
     vertx.deployVerticle("java:" + singleton.verticle(), new DeploymentOptions().setConfig(singleton.config()))
         .onSuccess(id -> {
           running.put(singleton.name(), id);
@@ -225,7 +235,7 @@ public final class ClusterSingletons extends VerticleBase {
         if (!rows.iterator().next().getBoolean("held")) {
           LOG.warn("Singletons: {} was taken by another node while the database was away; stopping it here", entry.getKey());
           running.remove(entry.getKey());
-          if (!entry.getValue().equals("deploying")) {
+          if (!transitional(entry.getValue())) {
             vertx.undeploy(entry.getValue());
           }
         }
@@ -235,7 +245,7 @@ public final class ClusterSingletons extends VerticleBase {
   }
 
   private void stopAll() {
-    running.values().stream().filter(id -> !id.equals("deploying")).forEach(vertx::undeploy);
+    running.values().stream().filter(id -> !transitional(id)).forEach(vertx::undeploy);
     running.clear();
   }
 
