@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -54,6 +56,8 @@ public final class ErpSimulator extends SystemSimulator {
   private final Map<String, JsonObject> workOrders = new LinkedHashMap<>();
   /** Never reset, so a confirmation id is never handed out twice by one simulator. */
   private final AtomicLong confirmations = new AtomicLong();
+  /** Told of each completion report the first time it is accepted (on the server's event loop). */
+  private volatile Consumer<Receipt> completionListener = receipt -> { };
 
   private ErpSimulator(Vertx vertx) {
     super(vertx, "ERP", Access.bearer());
@@ -123,6 +127,18 @@ public final class ErpSimulator extends SystemSimulator {
     }
   }
 
+  /** A copy of the work order ERP holds under this id, if any. */
+  public Optional<JsonObject> workOrder(String erpWorkOrderId) {
+    synchronized (workOrders) {
+      return Optional.ofNullable(workOrders.get(erpWorkOrderId)).map(JsonObject::copy);
+    }
+  }
+
+  /** Tells {@code listener} of every completion report accepted from now on, once each (not of repeats). */
+  public void onCompletion(Consumer<Receipt> listener) {
+    completionListener = Objects.requireNonNull(listener, "listener");
+  }
+
   /** The completion reports accepted, each once however often it was sent, oldest first. */
   public List<JsonObject> completions() {
     return completions.receipts().stream().map(Receipt::body).toList();
@@ -161,7 +177,7 @@ public final class ErpSimulator extends SystemSimulator {
     JsonObject report = jsonObjectBody(ctx);
     List<String> invalid = invalidFields(report, "", List.of("erp_work_order_id", "mraos_work_order_id"), List.of("quantity_produced"));
     book(ctx, completions, report, "mraos_work_order_id", invalid, receipt -> new JsonObject()
-        .put("erp_work_order_id", receipt.body().getString("erp_work_order_id")));
+        .put("erp_work_order_id", receipt.body().getString("erp_work_order_id")), completionListener);
   }
 
   private void consumptionBatch(RoutingContext ctx) {
@@ -180,19 +196,25 @@ public final class ErpSimulator extends SystemSimulator {
     }
     book(ctx, consumptionBatches, batch, "batch_id", invalid, receipt -> new JsonObject()
         .put("batch_id", receipt.body().getString("batch_id"))
-        .put("lines_accepted", receipt.body().getJsonArray("lines").size()));
+        .put("lines_accepted", receipt.body().getJsonArray("lines").size()), receipt -> { });
   }
 
   /** Refuses a document with invalid fields (400), else books it once and answers with the (first) receipt. */
   private void book(RoutingContext ctx, Journal journal, JsonObject document, String idField, List<String> invalid,
-      Function<Receipt, JsonObject> details) {
+      Function<Receipt, JsonObject> details, Consumer<Receipt> whenNew) {
     if (!invalid.isEmpty()) {
       Responses.json(ctx, 400, error(ErrorCode.INT_003, "Mandatory fields missing or invalid: " + String.join(", ", invalid))
           .put("fields", new JsonArray(invalid)));
       return;
     }
-    Receipt receipt = journal.accept(idempotencyKey(ctx), document.getString(idField), document, clock.instant(),
-        this::nextConfirmationId);
+    boolean[] fresh = {false}; // a confirmation id is drawn only for a document not accepted before
+    Receipt receipt = journal.accept(idempotencyKey(ctx), document.getString(idField), document, clock.instant(), () -> {
+      fresh[0] = true;
+      return nextConfirmationId();
+    });
+    if (fresh[0]) {
+      whenNew.accept(receipt);
+    }
     Responses.json(ctx, 200, new JsonObject()
         .put("status", "success")
         .put("erp_confirmation_id", receipt.confirmationId())

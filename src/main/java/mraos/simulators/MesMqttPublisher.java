@@ -42,9 +42,18 @@ public final class MesMqttPublisher {
 
   /** Connects to the broker at {@code url} (mqtt://host:port) as {@code clientId}. */
   public static Future<MesMqttPublisher> connect(Vertx vertx, String url, String clientId) {
+    return connect(vertx, url, clientId, "", "");
+  }
+
+  /** The same with a login (an empty username: none). */
+  public static Future<MesMqttPublisher> connect(Vertx vertx, String url, String clientId, String username, String password) {
     URI uri = URI.create(url);
-    MqttClient client = MqttClient.create(vertx, new MqttClientOptions().setClientId(clientId).setCleanSession(true)
-        .setMaxInflightQueue(65_535).setAutoKeepAlive(true));
+    MqttClientOptions options = new MqttClientOptions().setClientId(clientId).setCleanSession(true)
+        .setMaxInflightQueue(65_535).setAutoKeepAlive(true);
+    if (username != null && !username.isEmpty()) {
+      options.setUsername(username).setPassword(password);
+    }
+    MqttClient client = MqttClient.create(vertx, options);
     return client.connect(uri.getPort() > 0 ? uri.getPort() : 1883, uri.getHost()).map(ack -> new MesMqttPublisher(client));
   }
 
@@ -62,9 +71,15 @@ public final class MesMqttPublisher {
 
   /** The spec's count message: one unit (or more) of a work order made on a machine. */
   public static JsonObject count(String machine, String workOrder, Instant at, int units, int cumulative) {
+    return count(machine, workOrder, at, units, cumulative, "pass", 44.8);
+  }
+
+  /** The same with the unit's quality status ("pass" or "fail") and the cycle time it took. */
+  public static JsonObject count(String machine, String workOrder, Instant at, int units, int cumulative, String qualityStatus,
+                                 double cycleTimeSeconds) {
     return new JsonObject().put("machine_id", machine).put("work_order_id", workOrder).put("timestamp", at.toString())
-        .put("units_produced", units).put("cumulative_units", cumulative).put("quality_status", "pass")
-        .put("cycle_time_seconds", 44.8);
+        .put("units_produced", units).put("cumulative_units", cumulative).put("quality_status", qualityStatus)
+        .put("cycle_time_seconds", cycleTimeSeconds);
   }
 
   public static JsonObject inspection(String machine, String workOrder, Instant at, String inspectionId, boolean defect,
@@ -76,9 +91,16 @@ public final class MesMqttPublisher {
 
   public static JsonObject downtime(String machine, Instant at, boolean started, String reasonCode, String reason,
                                     String workOrderAffected) {
+    return downtime(machine, at, started, reasonCode, reason, "high", 45, workOrderAffected);
+  }
+
+  /** The same with the severity and the estimated repair time the MES gives. */
+  public static JsonObject downtime(String machine, Instant at, boolean started, String reasonCode, String reason,
+                                    String severity, int estimatedRepairMinutes, String workOrderAffected) {
     return new JsonObject().put("event_type", started ? "downtime.started" : "downtime.ended").put("machine_id", machine)
         .put("timestamp", at.toString()).put("downtime_reason_code", reasonCode).put("downtime_reason_description", reason)
-        .put("severity", "high").put("estimated_repair_time_minutes", 45).put("work_order_affected", workOrderAffected);
+        .put("severity", severity).put("estimated_repair_time_minutes", estimatedRepairMinutes)
+        .put("work_order_affected", workOrderAffected);
   }
 
   /** Publishes at QoS 1; the future completes when the broker acknowledged it. */

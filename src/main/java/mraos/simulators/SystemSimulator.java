@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -44,7 +45,7 @@ import java.util.function.Supplier;
  *
  * <p>All public methods may be called from any thread while the server runs on its event loop: recordings and faults
  * live in concurrent collections and accessors return snapshots. Recordings are kept until {@link #clear()} or
- * {@link #reset()}. Control over HTTP, without authentication:
+ * {@link #reset()}, or only the latest ones when {@link #keepLatest} says so (a long-running demo). Control over HTTP, without authentication:
  * <pre>
  * GET    /_simulator/received[?path=/api/...]   what was received: {"received": [...], "count": n}
  * DELETE /_simulator/received                   forget it
@@ -71,6 +72,9 @@ public class SystemSimulator {
   private final Router router;
   protected final Clock clock = Clock.systemUTC();
   private final Queue<ReceivedRequest> received = new ConcurrentLinkedQueue<>();
+  /** The queue's size, kept alongside (a ConcurrentLinkedQueue counts by walking). */
+  private final AtomicInteger recorded = new AtomicInteger();
+  private volatile int recordingsKept = Integer.MAX_VALUE;
   private final Map<String, Queue<Fault>> faults = new ConcurrentHashMap<>();
   private volatile Predicate<String> refusedTokens = token -> false;
 
@@ -195,9 +199,18 @@ public class SystemSimulator {
     return received.stream().filter(request -> request.path().equals(path)).toList();
   }
 
+  /** From now on only the latest {@code limit} requests are kept (by default all of them). */
+  public void keepLatest(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1 (was " + limit + ")");
+    }
+    recordingsKept = limit;
+  }
+
   /** Forgets the requests received so far. */
   public void clear() {
     received.clear();
+    recorded.set(0);
   }
 
   // ---- faults
@@ -249,6 +262,9 @@ public class SystemSimulator {
       return;
     }
     received.add(ReceivedRequest.of(ctx, clock.instant()));
+    if (recorded.incrementAndGet() > recordingsKept && received.poll() != null) {
+      recorded.decrementAndGet();
+    }
     Queue<Fault> queue = faults.get(path);
     Fault fault = queue == null ? null : queue.poll();
     if (fault == null) {

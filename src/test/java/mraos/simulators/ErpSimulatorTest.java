@@ -16,6 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -120,6 +121,37 @@ class ErpSimulatorTest {
         .as("a new key is a new report: a caller that mints a key per attempt is caught counting twice")
         .isNotEqualTo(json(first).getString("erp_confirmation_id"));
     assertThat(erp.completions()).hasSize(2);
+  }
+
+  @Test
+  void aListenerHearsOfEachCompletionReportOnceButNotOfRepeatsOrRefusals() throws Exception {
+    List<Receipt> heard = new CopyOnWriteArrayList<>();
+    erp.onCompletion(heard::add);
+    try {
+      post(COMPLETION_PATH, report("WO-4600"), "key-1");
+      post(COMPLETION_PATH, report("WO-4600"), "key-1");
+      post(COMPLETION_PATH, report("WO-4601"), null);
+      post(COMPLETION_PATH, report("WO-4601"), null);
+      post(COMPLETION_PATH, report("WO-4602").put("quantity_produced", "many"), null);
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() >= 2);
+      assertThat(heard).extracting(r -> r.body().getString("mraos_work_order_id")).containsExactly("WO-4600", "WO-4601");
+      assertThat(heard).extracting(Receipt::confirmationId)
+          .containsExactlyElementsOf(erp.completionReceipts().stream().map(Receipt::confirmationId).toList());
+    } finally {
+      erp.onCompletion(receipt -> { });
+    }
+  }
+
+  @Test
+  void aSeededWorkOrderCanBeReadBackAsACopy() {
+    erp.seedWorkOrders(List.of(new JsonObject().put("erp_work_order_id", "WO-ERP-1").put("quantity_ordered", 5)));
+
+    JsonObject held = erp.workOrder("WO-ERP-1").orElseThrow();
+    assertThat(held.getString("status")).isEqualTo(ErpSimulator.DEFAULT_STATUS);
+    held.put("status", "changed by the reader");
+    assertThat(erp.workOrder("WO-ERP-1").orElseThrow().getString("status")).isEqualTo(ErpSimulator.DEFAULT_STATUS);
+    assertThat(erp.workOrder("WO-ERP-2")).isEmpty();
   }
 
   @Test

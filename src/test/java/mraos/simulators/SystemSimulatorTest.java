@@ -97,6 +97,22 @@ class SystemSimulatorTest {
   }
 
   @Test
+  void keepsOnlyTheLatestRequestsWhenToldTo() throws Exception {
+    try {
+      mes.keepLatest(2);
+      for (String machine : new String[] {"M-101", "M-102", "M-103"}) {
+        send(postJson(url(START), new JsonObject().put("machine_id", machine)));
+      }
+
+      assertThat(mes.received(START)).extracting(call -> call.json().getString("machine_id")).containsExactly("M-102", "M-103");
+      assertThat(starts.get()).isEqualTo(3);
+      assertThatThrownBy(() -> mes.keepLatest(0)).isInstanceOf(IllegalArgumentException.class);
+    } finally {
+      mes.keepLatest(Integer.MAX_VALUE);
+    }
+  }
+
+  @Test
   void aPathWithoutRouteIsAJson404() throws Exception {
     HttpResponse<String> answer = get(url("/api/v1/nothing-here"));
     assertThat(answer.statusCode()).isEqualTo(404);
