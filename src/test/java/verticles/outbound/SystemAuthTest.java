@@ -72,7 +72,7 @@ class SystemAuthTest {
     assertThat(new String(Base64.getDecoder().decode(basic.substring("Basic ".length())))).isEqualTo("mraos:mes-pass-from-file");
     assertThat(hr.received("/api/v1/time-entries").get(0).header("X-API-Key")).isEqualTo("hr-key-from-file");
     await().atMost(Duration.ofSeconds(10)).until(() -> node.db.count(
-        "SELECT count(*) FROM outbound_messages WHERE integration_type IN ('mes_work_order_start', 'hr_time_entries') AND status = 'delivered'") == 2);
+        "SELECT count(*) FROM outbound_messages WHERE message_id LIKE 'msg_auth_%' AND status = 'delivered'") == 2);
     assertThat(node.config().json().encode()).doesNotContain("mes-pass-from-file").doesNotContain("hr-key-from-file");
   }
 
