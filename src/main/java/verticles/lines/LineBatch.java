@@ -34,11 +34,21 @@ import java.util.Set;
 /**
  * Applies one batch of a line's MES messages in the caller's transaction, in their order: counts (a redelivered count
  * is logged once and counted once), inspections, downtime and machine status (history, alerts), dead letters for what
- * cannot be applied, and the events for Kafka (outbox). Round trips per batch: one per kind of message present.
+ * cannot be applied, and the events for Kafka (outbox). Round trips per batch: one per kind of message present, one for
+ * the events, and one to look up work orders the line has not met before.
  */
 final class LineBatch {
 
   static final String KNOWN_ORDERS = "SELECT work_order_id FROM work_orders WHERE work_order_id = ANY($1)";
+
+  static final String EVENTS = """
+      INSERT INTO outbox_events (topic, message_key, envelope)
+      SELECT topic, message_key, envelope::jsonb
+        FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS e(topic, message_key, envelope, n)
+       ORDER BY n""";
+
+  /** Work orders a line remembers as known before it starts over. */
+  static final int KNOWN_ORDERS_KEPT = 100_000;
 
   static final String COUNTS = """
       WITH input AS (
@@ -124,24 +134,35 @@ final class LineBatch {
   }
 
   static Future<Outcome> apply(SqlConnection tx, Context context, List<MesMessage> messages, Map<String, String> statusesBefore) {
-    LineBatch batch = new LineBatch(context, statusesBefore);
-    return batch.run(tx, messages);
+    return apply(tx, context, messages, statusesBefore, new HashSet<>());
   }
 
-  private Future<Outcome> run(SqlConnection tx, List<MesMessage> messages) {
-    Set<String> referenced = new HashSet<>();
+  /**
+   * @param knownOrders work orders already found in MRAOS (they are never deleted): only the others are looked up, and
+   *                    those found are added. Touched on the caller's context only.
+   */
+  static Future<Outcome> apply(SqlConnection tx, Context context, List<MesMessage> messages, Map<String, String> statusesBefore,
+                               Set<String> knownOrders) {
+    LineBatch batch = new LineBatch(context, statusesBefore);
+    return batch.run(tx, messages, knownOrders);
+  }
+
+  private Future<Outcome> run(SqlConnection tx, List<MesMessage> messages, Set<String> knownOrders) {
+    Set<String> unknown = new HashSet<>();
     for (MesMessage m : messages) {
-      if (m instanceof Count c) {
-        referenced.add(c.workOrderId());
-      } else if (m instanceof Inspection i && i.workOrderId() != null) {
-        referenced.add(i.workOrderId());
+      if (m instanceof Count c && !knownOrders.contains(c.workOrderId())) {
+        unknown.add(c.workOrderId());
+      } else if (m instanceof Inspection i && i.workOrderId() != null && !knownOrders.contains(i.workOrderId())) {
+        unknown.add(i.workOrderId());
       }
     }
-    Future<Set<String>> known = referenced.isEmpty() ? Future.succeededFuture(Set.of())
-        : tx.preparedQuery(KNOWN_ORDERS).execute(Tuple.of(referenced.toArray(String[]::new))).map(rows -> {
-          Set<String> ids = new HashSet<>();
-          rows.forEach(r -> ids.add(r.getString("work_order_id")));
-          return ids;
+    Future<Set<String>> known = unknown.isEmpty() ? Future.succeededFuture(knownOrders)
+        : tx.preparedQuery(KNOWN_ORDERS).execute(Tuple.of(unknown.toArray(String[]::new))).map(rows -> {
+          if (knownOrders.size() > KNOWN_ORDERS_KEPT) {
+            knownOrders.clear();
+          }
+          rows.forEach(r -> knownOrders.add(r.getString("work_order_id")));
+          return knownOrders;
         });
     return known.compose(orders -> {
       List<MesMessage> checked = new ArrayList<>(messages.size());
@@ -152,7 +173,7 @@ final class LineBatch {
           .compose(v -> inspections(tx, checked))
           .compose(v -> machines(tx, checked))
           .compose(v -> deadLetters(tx, checked))
-          .compose(v -> Outbox.appendAll(tx, events))
+          .compose(v -> appendEvents(tx))
           .map(v -> new Outcome(statuses, live, completionsDue, messages.size() - refused, refused));
     });
   }
@@ -172,21 +193,47 @@ final class LineBatch {
   }
 
   private Future<Void> counts(SqlConnection tx, List<MesMessage> messages) {
+    // one pass: each key computed once, the same message delivered twice in the batch written once
     Map<String, Count> unique = new LinkedHashMap<>();
-    messages.stream().filter(Count.class::isInstance).map(Count.class::cast).forEach(c -> unique.putIfAbsent(c.dedupKey(), c));
-    if (unique.isEmpty()) {
+    for (MesMessage m : messages) {
+      if (m instanceof Count c) {
+        unique.putIfAbsent(c.dedupKey(), c);
+      }
+    }
+    int n = unique.size();
+    if (n == 0) {
       return Future.succeededFuture();
     }
-    List<Count> counts = new ArrayList<>(unique.values());
+    String[] keys = new String[n];
+    String[] orders = new String[n];
+    String[] machines = new String[n];
+    Integer[] units = new Integer[n];
+    Integer[] cumulative = new Integer[n];
+    String[] quality = new String[n];
+    Numeric[] cycle = new Numeric[n];
+    OffsetDateTime[] producedAt = new OffsetDateTime[n];
+    int i = 0;
+    for (Map.Entry<String, Count> e : unique.entrySet()) {
+      Count c = e.getValue();
+      keys[i] = e.getKey();
+      orders[i] = c.workOrderId();
+      machines[i] = c.machineId();
+      units[i] = c.unitsProduced();
+      cumulative[i] = c.cumulativeUnits();
+      quality[i] = c.qualityStatus();
+      cycle[i] = Numeric.create(c.cycleTimeSeconds());
+      producedAt[i] = utc(c.timestamp());
+      i++;
+    }
     Tuple params = Tuple.tuple()
-        .addArrayOfString(counts.stream().map(Count::dedupKey).toArray(String[]::new))
-        .addArrayOfString(counts.stream().map(Count::workOrderId).toArray(String[]::new))
-        .addArrayOfString(counts.stream().map(Count::machineId).toArray(String[]::new))
-        .addArrayOfInteger(counts.stream().map(Count::unitsProduced).toArray(Integer[]::new))
-        .addArrayOfInteger(counts.stream().map(Count::cumulativeUnits).toArray(Integer[]::new))
-        .addArrayOfString(counts.stream().map(Count::qualityStatus).toArray(String[]::new))
-        .addValue(counts.stream().map(c -> Numeric.create(c.cycleTimeSeconds())).toArray(Numeric[]::new))
-        .addArrayOfOffsetDateTime(counts.stream().map(c -> utc(c.timestamp())).toArray(OffsetDateTime[]::new))
+        .addArrayOfString(keys)
+        .addArrayOfString(orders)
+        .addArrayOfString(machines)
+        .addArrayOfInteger(units)
+        .addArrayOfInteger(cumulative)
+        .addArrayOfString(quality)
+        .addValue(cycle)
+        .addArrayOfOffsetDateTime(producedAt)
         .addString(context.lineId())
         .addOffsetDateTime(utc(context.now()));
     return tx.preparedQuery(COUNTS).execute(params).map(rows -> {
@@ -356,6 +403,26 @@ final class LineBatch {
       }
       return null;
     });
+  }
+
+  /** The batch's events into the outbox in one statement, in order (what {@link Outbox#appendAll} does row by row). */
+  private Future<Void> appendEvents(SqlConnection tx) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (events.size() == 1) {
+      return Outbox.appendAll(tx, events);
+    }
+    String[] topics = new String[events.size()];
+    String[] keys = new String[events.size()];
+    String[] envelopes = new String[events.size()];
+    for (int i = 0; i < events.size(); i++) {
+      Tuple e = events.get(i);
+      topics[i] = e.getString(0);
+      keys[i] = e.getString(1);
+      envelopes[i] = e.getJsonObject(2).encode();
+    }
+    return tx.preparedQuery(EVENTS).execute(Tuple.of(topics, keys, envelopes)).mapEmpty();
   }
 
   private Future<Void> deadLetters(SqlConnection tx, List<MesMessage> messages) {

@@ -100,6 +100,69 @@ class LineActorTest {
   }
 
   @Test
+  void countsForSeveralOrdersArrivingTogetherAreEachCountedAndEachReportProgress() {
+    // published without waiting for one another: they meet in one batch (one statement for the counts, one for the
+    // progress events of the three orders) or a few; either way each order is counted and its progress reported
+    List<String> ids = List.of(order(1000), order(1000), order(1000));
+    List<String> machines = List.of("M-101", "M-102", "M-103");
+    Instant start = Instant.now();
+    List<io.vertx.core.Future<Integer>> sent = new java.util.ArrayList<>();
+    for (int i = 1; i <= 20; i++) {
+      for (int k = 0; k < 3; k++) {
+        sent.add(mes.publish(countTopic("line1", machines.get(k)), count(machines.get(k), ids.get(k), start.plusMillis(i), 1, i)));
+      }
+    }
+    io.vertx.core.Future.all(sent).await();
+    for (String id : ids) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> ((BigDecimal) node.db.value(
+          "SELECT quantity_produced FROM work_orders WHERE work_order_id = ?", id)).intValue() == 20);
+      assertThat(node.db.count("SELECT count(*) FROM production_logs WHERE work_order_id = ?", id)).isEqualTo(20);
+    }
+    try (KafkaTopic workOrders = new KafkaTopic(node.config().kafka().bootstrapServers(), "work-orders")) {
+      for (String id : ids) {
+        workOrders.await(e -> "work_order.progress".equals(e.getJsonObject("payload").getString("event_type"))
+            && id.equals(e.getJsonObject("payload").getJsonObject("work_order").getString("mraos_work_order_id"))
+            && e.getJsonObject("payload").getJsonObject("work_order").getInteger("quantity_produced") == 20, Duration.ofSeconds(20));
+      }
+    }
+  }
+
+  @Test
+  void aBatchWritesTheProgressEventsOfItsOrdersInOneStatement() {
+    String first = order(1000);
+    String second = order(1000);
+    Instant now = Instant.now();
+    List<MesMessage> batch = List.of(
+        new MesMessage.Count("M-101", first, now, 2, 2, "pass", BigDecimal.ONE),
+        new MesMessage.Count("M-102", second, now, 3, 3, "pass", BigDecimal.ONE),
+        new MesMessage.Count("M-101", first, now.plusMillis(1), 1, 3, "pass", BigDecimal.ONE));
+    LineBatch.Context context = new LineBatch.Context("line1", now, "work-orders", "resource-status",
+        new verticles.failures.IntegrationFailures("integration-failures"));
+    io.vertx.sqlclient.Pool pool = mraos.db.Database.pool(vertx, node.config().database());
+    try {
+      // applied and read back in one transaction that is then rolled back, before the relay could take the events
+      List<JsonObject> events = pool.withConnection(conn -> conn.begin().compose(tx -> conn
+          .query("SELECT coalesce(max(event_id), 0) AS last FROM outbox_events").execute()
+          .compose(before -> LineBatch.apply(conn, context, batch, Map.of(), new java.util.HashSet<>())
+              .compose(outcome -> conn.preparedQuery("SELECT topic, message_key, envelope FROM outbox_events WHERE event_id > $1"
+                  + " ORDER BY event_id").execute(io.vertx.sqlclient.Tuple.of(before.iterator().next().getLong("last")))))
+          .map(rows -> {
+            List<JsonObject> list = new java.util.ArrayList<>();
+            rows.forEach(r -> list.add(new JsonObject().put("topic", r.getString("topic")).put("key", r.getString("message_key"))
+                .put("envelope", r.getJsonObject("envelope"))));
+            return list;
+          })
+          .eventually(() -> tx.rollback()))).await();
+      assertThat(events).extracting(e -> e.getString("key")).containsExactlyInAnyOrder(first, second);
+      assertThat(events).allMatch(e -> e.getString("topic").equals("work-orders"));
+      assertThat(events).allMatch(e -> e.getJsonObject("envelope").getJsonObject("payload").getJsonObject("work_order")
+          .getInteger("quantity_produced") == 3);
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  @Test
   void aRedeliveredCountIsCountedOnce() {
     String id = order(50);
     JsonObject once = count("M-201", id, Instant.now(), 3, 3);
