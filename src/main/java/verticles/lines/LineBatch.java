@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
@@ -74,6 +75,41 @@ final class LineBatch {
              updated_at = $10
         FROM totals WHERE w.work_order_id = totals.work_order_id
       RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status""";
+
+  /** As {@link mraos.http.Json#number}: a whole number as a JSON integer, anything else as a double. */
+  private static String jsonNumber(String column) {
+    return "CASE WHEN " + column + " = trunc(" + column + ") THEN to_jsonb(trunc(" + column + ")::bigint) ELSE to_jsonb(" + column
+        + "::float8) END";
+  }
+
+  /**
+   * A batch of counts only, for work orders the line knows: {@link #COUNTS} and the orders' progress events (the
+   * envelope {@link Envelope#wrap} makes, around the payload {@link #counts} makes) in one statement, so in one round
+   * trip and one implicit transaction. $11 topic, $12 envelope timestamp, $13/$14 work order ids and their message ids.
+   */
+  static final String COUNTS_WITH_EVENTS = COUNTS.replace(")\nUPDATE work_orders w", "), updated AS (\nUPDATE work_orders w")
+      .replace("RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status",
+          "RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status)")
+      + """
+      , events AS (
+        INSERT INTO outbox_events (topic, message_key, envelope)
+        SELECT $11, u.work_order_id, jsonb_build_object('version', '%s', 'message_id', ids.message_id, 'timestamp', $12::text,
+            'source_system', '%s', 'destination_system', '%s', 'correlation_id', NULL,
+            'payload', jsonb_build_object('event_type', 'work_order.progress', 'work_order', jsonb_build_object(
+                'mraos_work_order_id', u.work_order_id, 'erp_work_order_id', u.erp_work_order_id,
+                'quantity_produced', %s, 'quantity_ordered', %s, 'progress_percentage', %s,
+                'status', u.status, 'line_id', $9::text)))
+          FROM updated u JOIN unnest($13::text[], $14::text[]) AS ids(work_order_id, message_id) ON ids.work_order_id = u.work_order_id
+         ORDER BY u.work_order_id
+      )
+      SELECT * FROM updated""".formatted(Envelope.VERSION, Envelope.SOURCE_SYSTEM, Envelope.PLANT_SUBSCRIBERS,
+      jsonNumber("u.quantity_produced"), jsonNumber("u.quantity_ordered"), jsonNumber("u.progress_percentage"));
+
+  static {
+    if (!COUNTS_WITH_EVENTS.contains("), updated AS (\nUPDATE work_orders w") || !COUNTS_WITH_EVENTS.contains("w.status), events AS (")) {
+      throw new IllegalStateException("COUNTS_WITH_EVENTS no longer matches COUNTS");
+    }
+  }
 
   static final String INSPECTIONS = """
       INSERT INTO quality_inspections (inspection_id, work_order_id, machine_id, inspection_type, result, defect_detected,
@@ -193,6 +229,55 @@ final class LineBatch {
   }
 
   private Future<Void> counts(SqlConnection tx, List<MesMessage> messages) {
+    Tuple params = countParams(messages);
+    if (params == null) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(COUNTS).execute(params).map(rows -> {
+      progress(rows, true);
+      return null;
+    });
+  }
+
+  /**
+   * Whether a batch can go the one-statement way ({@link #applyCounts}): counts only, every work order known to the
+   * line.
+   */
+  static boolean countsOnly(List<MesMessage> messages, Set<String> knownOrders) {
+    for (MesMessage m : messages) {
+      if (!(m instanceof Count c) || !knownOrders.contains(c.workOrderId())) {
+        return false;
+      }
+    }
+    return !messages.isEmpty();
+  }
+
+  /**
+   * A batch that {@link #countsOnly} allows, in one statement on {@code client} (a pool: its own implicit transaction;
+   * or a connection in a transaction). Same effect as {@link #apply}: logs, quantities, progress events in the outbox.
+   */
+  static Future<Outcome> applyCounts(SqlClient client, Context context, List<MesMessage> messages, Map<String, String> statuses) {
+    LineBatch batch = new LineBatch(context, statuses);
+    Tuple params = batch.countParams(messages);
+    Set<String> orders = new LinkedHashSet<>();
+    for (MesMessage m : messages) {
+      orders.add(((Count) m).workOrderId());
+    }
+    String[] ids = orders.toArray(String[]::new);
+    String[] messageIds = new String[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      messageIds[i] = Envelope.messageId(context.now());
+    }
+    params.addString(context.workOrdersTopic()).addString(context.now().toString()).addArrayOfString(ids)
+        .addArrayOfString(messageIds);
+    return client.preparedQuery(COUNTS_WITH_EVENTS).execute(params).map(rows -> {
+      batch.progress(rows, false);
+      return new Outcome(batch.statuses, batch.live, batch.completionsDue, messages.size(), 0);
+    });
+  }
+
+  /** The counts' parameters for {@link #COUNTS} ($1..$10), or null if the batch has none. */
+  private Tuple countParams(List<MesMessage> messages) {
     // one pass: each key computed once, the same message delivered twice in the batch written once
     Map<String, Count> unique = new LinkedHashMap<>();
     for (MesMessage m : messages) {
@@ -202,7 +287,7 @@ final class LineBatch {
     }
     int n = unique.size();
     if (n == 0) {
-      return Future.succeededFuture();
+      return null;
     }
     String[] keys = new String[n];
     String[] orders = new String[n];
@@ -225,7 +310,7 @@ final class LineBatch {
       producedAt[i] = utc(c.timestamp());
       i++;
     }
-    Tuple params = Tuple.tuple()
+    return Tuple.tuple()
         .addArrayOfString(keys)
         .addArrayOfString(orders)
         .addArrayOfString(machines)
@@ -236,7 +321,10 @@ final class LineBatch {
         .addArrayOfOffsetDateTime(producedAt)
         .addString(context.lineId())
         .addOffsetDateTime(utc(context.now()));
-    return tx.preparedQuery(COUNTS).execute(params).map(rows -> {
+  }
+
+  /** The work orders a batch's counts moved: live progress, their events (unless the statement wrote them), completions due. */
+  private void progress(RowSet<Row> rows, boolean withEvents) {
       for (Row row : rows) {
         BigDecimal produced = row.getBigDecimal("quantity_produced");
         BigDecimal ordered = row.getBigDecimal("quantity_ordered");
@@ -250,13 +338,13 @@ final class LineBatch {
             .put("status", status)
             .put("line_id", context.lineId());
         live.add(live("work_order_progress", progress));
-        events.add(event(context.workOrdersTopic(), row.getString("work_order_id"), "work_order.progress", "work_order", progress));
+        if (withEvents) {
+          events.add(event(context.workOrdersTopic(), row.getString("work_order_id"), "work_order.progress", "work_order", progress));
+        }
         if (produced.compareTo(ordered) >= 0 && !status.equals("completed") && !status.equals("cancelled")) {
           completionsDue.add(row.getString("work_order_id"));
         }
       }
-      return null;
-    });
   }
 
   private Future<Void> inspections(SqlConnection tx, List<MesMessage> messages) {

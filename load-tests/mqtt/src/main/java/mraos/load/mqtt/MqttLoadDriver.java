@@ -108,17 +108,27 @@ public final class MqttLoadDriver {
     sleepUntil(windowStart);
     String loadBefore = loadAverage();
     cpu.start();
+    long commitsBefore = mraos ? databaseCommits(db) : 0;
     log("Measured window starts (load average " + loadBefore + ")");
     while (System.nanoTime() < end) {
       Thread.sleep(Math.min(5_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
       log("progress " + totals(publishers).encode());
     }
     cpu.stop();
+    long commitsInWindow = mraos ? databaseCommits(db) - commitsBefore : 0;
     String loadAfter = loadAverage();
     log("Measured window over (load average " + loadAfter + "); draining");
 
-    JsonObject totals = totals(publishers);
     long drainDeadline = System.nanoTime() + s.drainSeconds() * 1_000_000_000L;
+    JsonObject totals;
+    // the publishers' last ticks may still be running: the totals count once every one has stopped and the broker has
+    // acknowledged (or refused) every publish
+    while (!(totals = totals(publishers)).getBoolean("finished") || totals.getLong("inflight") > 0) {
+      if (System.nanoTime() > drainDeadline) {
+        break;
+      }
+      Thread.sleep(50);
+    }
     JsonObject result = new JsonObject().put("run_id", s.runId()).put("label", s.label()).put("mode", s.mode())
         .put("settings", s.describe()).put("lines", s.lines()).put("machines", machines.size())
         .put("target_rate", Double.isInfinite(s.rate()) ? "max" : s.rate()).put("warmup_s", s.warmupSeconds())
@@ -140,6 +150,7 @@ public final class MqttLoadDriver {
       while ((committed = totals(publishers).getLong("committed")) < totals.getLong("sent") && System.nanoTime() < drainDeadline) {
         Thread.sleep(200);
       }
+      result.put("drained", committed >= totals.getLong("sent"));
       Thread.sleep(3 * s.pollMillis() + 50L); // one more read by every publisher after the last commit
       log("Drained: " + committed + " of " + totals.getLong("sent") + " committed");
       Histogram commits = new Histogram();
@@ -158,7 +169,8 @@ public final class MqttLoadDriver {
       }
       result.put("latency_ms", commits.millis()).put("latency_kind", "publish to commit seen by a read every " + s.pollMillis() + " ms")
           .put("done_in_window", inWindow).put("throughput", round(inWindow / (double) s.durationSeconds()))
-          .put("per_second", seconds(perSecond)).put("over_committed_seen", over).put("polls", polls);
+          .put("per_second", seconds(perSecond)).put("over_committed_seen", over).put("polls", polls)
+          .put("database_commits_in_window", commitsInWindow);
       result.put("accounting", accountFromDatabase(db, machines));
     } else {
       JsonObject report;
@@ -196,6 +208,12 @@ public final class MqttLoadDriver {
     report(s, result);
     JsonObject acc = result.getJsonObject("accounting");
     return acc.getLong("lost") == 0 && acc.getLong("doubles") == 0 ? 0 : 3;
+  }
+
+  /** Transactions committed in the node's database so far (all of them: the node's, and the driver's own reads). */
+  private static long databaseCommits(PgConnection db) throws Exception {
+    return db.query("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()").execute()
+        .await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
   }
 
   /** One work order per machine, for this run only, far from its quantity (no completion during the run). */
@@ -294,7 +312,8 @@ public final class MqttLoadDriver {
   }
 
   private static JsonObject totals(List<Publishers> publishers) throws Exception {
-    JsonObject all = new JsonObject().put("sent", 0L).put("acked", 0L).put("inflight", 0L).put("failed", 0L).put("committed", 0L);
+    JsonObject all = new JsonObject().put("sent", 0L).put("acked", 0L).put("inflight", 0L).put("failed", 0L).put("committed", 0L)
+        .put("finished", true);
     for (Publishers p : publishers) {
       Promise<JsonObject> state = Promise.promise();
       p.context().runOnContext(v -> state.complete(p.state()));
@@ -302,6 +321,7 @@ public final class MqttLoadDriver {
       for (String key : List.of("sent", "acked", "inflight", "failed", "committed")) {
         all.put(key, all.getLong(key) + one.getLong(key));
       }
+      all.put("finished", all.getBoolean("finished") && one.getBoolean("finished"));
     }
     return all;
   }
@@ -311,10 +331,10 @@ public final class MqttLoadDriver {
     JsonObject acc = r.getJsonObject("accounting");
     String line = String.format(Locale.ROOT,
         "RESULT %s mode=%s target=%s published=%.0f/s done=%.0f/s p50=%s p95=%s p99=%s p99.9=%s max=%s ms sent=%d counted=%d "
-            + "lost=%d doubles=%d load=%s->%s cpu=%s",
+            + "lost=%d doubles=%d drained=%s load=%s->%s cpu=%s",
         s.label(), s.mode(), r.getValue("target_rate"), r.getDouble("publish_rate"), r.getDouble("throughput"), lat.getValue("p50"),
         lat.getValue("p95"), lat.getValue("p99"), lat.getValue("p999"), lat.getValue("max"), acc.getLong("sent"),
-        acc.getLong("counted"), acc.getLong("lost"), acc.getLong("doubles"), r.getString("load_before"), r.getString("load_after"),
+        acc.getLong("counted"), acc.getLong("lost"), acc.getLong("doubles"), r.getValue("drained", "-"), r.getString("load_before"), r.getString("load_after"),
         r.getJsonObject("cpu_seconds").encode());
     System.out.println(line);
     System.out.println(r.encodePrettily());
