@@ -86,6 +86,7 @@ public final class LineVerticle extends VerticleBase {
   private boolean databaseAway;
   private boolean stopping;
   private long flushTimer = -1;
+  private long lastFlushStart;
   private int isolate;
 
   @Override
@@ -185,6 +186,7 @@ public final class LineVerticle extends VerticleBase {
     }
     List<MesMessage> messages = batch.stream().map(Pending::message).toList();
     flushing = true;
+    lastFlushStart = System.nanoTime();
     LOG.debug("Line {}: writing a batch of {} ({} more pending)", lineId, size, pending.size());
     LineBatch.Context context = new LineBatch.Context(lineId, clock.instant(), config.kafka().workOrdersTopic(),
         config.kafka().resourceStatusTopic(), failures);
@@ -207,12 +209,29 @@ public final class LineVerticle extends VerticleBase {
       }
       if (!pending.isEmpty() && !stopping) {
         if (ar.succeeded()) {
-          flush();
+          next();
         } else {
           vertx.setTimer(Math.max(1, settings.retryDelay().toMillis()), id -> flush());
         }
       }
     });
+  }
+
+  /**
+   * After a batch: a full batch is written at once; a smaller one waits until a batch window has passed since the last
+   * one started, so a busy line writes at most one batch per window (larger batches: fewer transactions, fewer updates
+   * and progress events per count) and a quiet one still writes within a window of a message's arrival.
+   */
+  private void next() {
+    long wait = settings.batchWindow().toNanos() - (System.nanoTime() - lastFlushStart);
+    if (pending.size() >= settings.batchSize() || wait <= 0) {
+      flush();
+    } else if (flushTimer < 0) {
+      flushTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), id -> {
+        flushTimer = -1;
+        flush();
+      });
+    }
   }
 
   private void committed(List<Pending> batch, LineBatch.Outcome outcome) {
