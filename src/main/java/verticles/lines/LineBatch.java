@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
@@ -34,11 +35,21 @@ import java.util.Set;
 /**
  * Applies one batch of a line's MES messages in the caller's transaction, in their order: counts (a redelivered count
  * is logged once and counted once), inspections, downtime and machine status (history, alerts), dead letters for what
- * cannot be applied, and the events for Kafka (outbox). Round trips per batch: one per kind of message present.
+ * cannot be applied, and the events for Kafka (outbox). Round trips per batch: one per kind of message present, one for
+ * the events, and one to look up work orders the line has not met before.
  */
 final class LineBatch {
 
   static final String KNOWN_ORDERS = "SELECT work_order_id FROM work_orders WHERE work_order_id = ANY($1)";
+
+  static final String EVENTS = """
+      INSERT INTO outbox_events (topic, message_key, envelope)
+      SELECT topic, message_key, envelope::jsonb
+        FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS e(topic, message_key, envelope, n)
+       ORDER BY n""";
+
+  /** Work orders a line remembers as known before it starts over. */
+  static final int KNOWN_ORDERS_KEPT = 100_000;
 
   static final String COUNTS = """
       WITH input AS (
@@ -64,6 +75,41 @@ final class LineBatch {
              updated_at = $10
         FROM totals WHERE w.work_order_id = totals.work_order_id
       RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status""";
+
+  /** As {@link mraos.http.Json#number}: a whole number as a JSON integer, anything else as a double. */
+  private static String jsonNumber(String column) {
+    return "CASE WHEN " + column + " = trunc(" + column + ") THEN to_jsonb(trunc(" + column + ")::bigint) ELSE to_jsonb(" + column
+        + "::float8) END";
+  }
+
+  /**
+   * A batch of counts only, for work orders the line knows: {@link #COUNTS} and the orders' progress events (the
+   * envelope {@link Envelope#wrap} makes, around the payload {@link #counts} makes) in one statement, so in one round
+   * trip and one implicit transaction. $11 topic, $12 envelope timestamp, $13/$14 work order ids and their message ids.
+   */
+  static final String COUNTS_WITH_EVENTS = COUNTS.replace(")\nUPDATE work_orders w", "), updated AS (\nUPDATE work_orders w")
+      .replace("RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status",
+          "RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status)")
+      + """
+      , events AS (
+        INSERT INTO outbox_events (topic, message_key, envelope)
+        SELECT $11, u.work_order_id, jsonb_build_object('version', '%s', 'message_id', ids.message_id, 'timestamp', $12::text,
+            'source_system', '%s', 'destination_system', '%s', 'correlation_id', NULL,
+            'payload', jsonb_build_object('event_type', 'work_order.progress', 'work_order', jsonb_build_object(
+                'mraos_work_order_id', u.work_order_id, 'erp_work_order_id', u.erp_work_order_id,
+                'quantity_produced', %s, 'quantity_ordered', %s, 'progress_percentage', %s,
+                'status', u.status, 'line_id', $9::text)))
+          FROM updated u JOIN unnest($13::text[], $14::text[]) AS ids(work_order_id, message_id) ON ids.work_order_id = u.work_order_id
+         ORDER BY u.work_order_id
+      )
+      SELECT * FROM updated""".formatted(Envelope.VERSION, Envelope.SOURCE_SYSTEM, Envelope.PLANT_SUBSCRIBERS,
+      jsonNumber("u.quantity_produced"), jsonNumber("u.quantity_ordered"), jsonNumber("u.progress_percentage"));
+
+  static {
+    if (!COUNTS_WITH_EVENTS.contains("), updated AS (\nUPDATE work_orders w") || !COUNTS_WITH_EVENTS.contains("w.status), events AS (")) {
+      throw new IllegalStateException("COUNTS_WITH_EVENTS no longer matches COUNTS");
+    }
+  }
 
   static final String INSPECTIONS = """
       INSERT INTO quality_inspections (inspection_id, work_order_id, machine_id, inspection_type, result, defect_detected,
@@ -124,24 +170,35 @@ final class LineBatch {
   }
 
   static Future<Outcome> apply(SqlConnection tx, Context context, List<MesMessage> messages, Map<String, String> statusesBefore) {
-    LineBatch batch = new LineBatch(context, statusesBefore);
-    return batch.run(tx, messages);
+    return apply(tx, context, messages, statusesBefore, new HashSet<>());
   }
 
-  private Future<Outcome> run(SqlConnection tx, List<MesMessage> messages) {
-    Set<String> referenced = new HashSet<>();
+  /**
+   * @param knownOrders work orders already found in MRAOS (they are never deleted): only the others are looked up, and
+   *                    those found are added. Touched on the caller's context only.
+   */
+  static Future<Outcome> apply(SqlConnection tx, Context context, List<MesMessage> messages, Map<String, String> statusesBefore,
+                               Set<String> knownOrders) {
+    LineBatch batch = new LineBatch(context, statusesBefore);
+    return batch.run(tx, messages, knownOrders);
+  }
+
+  private Future<Outcome> run(SqlConnection tx, List<MesMessage> messages, Set<String> knownOrders) {
+    Set<String> unknown = new HashSet<>();
     for (MesMessage m : messages) {
-      if (m instanceof Count c) {
-        referenced.add(c.workOrderId());
-      } else if (m instanceof Inspection i && i.workOrderId() != null) {
-        referenced.add(i.workOrderId());
+      if (m instanceof Count c && !knownOrders.contains(c.workOrderId())) {
+        unknown.add(c.workOrderId());
+      } else if (m instanceof Inspection i && i.workOrderId() != null && !knownOrders.contains(i.workOrderId())) {
+        unknown.add(i.workOrderId());
       }
     }
-    Future<Set<String>> known = referenced.isEmpty() ? Future.succeededFuture(Set.of())
-        : tx.preparedQuery(KNOWN_ORDERS).execute(Tuple.of(referenced.toArray(String[]::new))).map(rows -> {
-          Set<String> ids = new HashSet<>();
-          rows.forEach(r -> ids.add(r.getString("work_order_id")));
-          return ids;
+    Future<Set<String>> known = unknown.isEmpty() ? Future.succeededFuture(knownOrders)
+        : tx.preparedQuery(KNOWN_ORDERS).execute(Tuple.of(unknown.toArray(String[]::new))).map(rows -> {
+          if (knownOrders.size() > KNOWN_ORDERS_KEPT) {
+            knownOrders.clear();
+          }
+          rows.forEach(r -> knownOrders.add(r.getString("work_order_id")));
+          return knownOrders;
         });
     return known.compose(orders -> {
       List<MesMessage> checked = new ArrayList<>(messages.size());
@@ -152,7 +209,7 @@ final class LineBatch {
           .compose(v -> inspections(tx, checked))
           .compose(v -> machines(tx, checked))
           .compose(v -> deadLetters(tx, checked))
-          .compose(v -> Outbox.appendAll(tx, events))
+          .compose(v -> appendEvents(tx))
           .map(v -> new Outcome(statuses, live, completionsDue, messages.size() - refused, refused));
     });
   }
@@ -172,24 +229,102 @@ final class LineBatch {
   }
 
   private Future<Void> counts(SqlConnection tx, List<MesMessage> messages) {
-    Map<String, Count> unique = new LinkedHashMap<>();
-    messages.stream().filter(Count.class::isInstance).map(Count.class::cast).forEach(c -> unique.putIfAbsent(c.dedupKey(), c));
-    if (unique.isEmpty()) {
+    Tuple params = countParams(messages);
+    if (params == null) {
       return Future.succeededFuture();
     }
-    List<Count> counts = new ArrayList<>(unique.values());
-    Tuple params = Tuple.tuple()
-        .addArrayOfString(counts.stream().map(Count::dedupKey).toArray(String[]::new))
-        .addArrayOfString(counts.stream().map(Count::workOrderId).toArray(String[]::new))
-        .addArrayOfString(counts.stream().map(Count::machineId).toArray(String[]::new))
-        .addArrayOfInteger(counts.stream().map(Count::unitsProduced).toArray(Integer[]::new))
-        .addArrayOfInteger(counts.stream().map(Count::cumulativeUnits).toArray(Integer[]::new))
-        .addArrayOfString(counts.stream().map(Count::qualityStatus).toArray(String[]::new))
-        .addValue(counts.stream().map(c -> Numeric.create(c.cycleTimeSeconds())).toArray(Numeric[]::new))
-        .addArrayOfOffsetDateTime(counts.stream().map(c -> utc(c.timestamp())).toArray(OffsetDateTime[]::new))
+    return tx.preparedQuery(COUNTS).execute(params).map(rows -> {
+      progress(rows, true);
+      return null;
+    });
+  }
+
+  /**
+   * Whether a batch can go the one-statement way ({@link #applyCounts}): counts only, every work order known to the
+   * line.
+   */
+  static boolean countsOnly(List<MesMessage> messages, Set<String> knownOrders) {
+    for (MesMessage m : messages) {
+      if (!(m instanceof Count c) || !knownOrders.contains(c.workOrderId())) {
+        return false;
+      }
+    }
+    return !messages.isEmpty();
+  }
+
+  /**
+   * A batch that {@link #countsOnly} allows, in one statement on {@code client} (a pool: its own implicit transaction;
+   * or a connection in a transaction). Same effect as {@link #apply}: logs, quantities, progress events in the outbox.
+   */
+  static Future<Outcome> applyCounts(SqlClient client, Context context, List<MesMessage> messages, Map<String, String> statuses) {
+    LineBatch batch = new LineBatch(context, statuses);
+    Tuple params = batch.countParams(messages);
+    Set<String> orders = new LinkedHashSet<>();
+    for (MesMessage m : messages) {
+      orders.add(((Count) m).workOrderId());
+    }
+    String[] ids = orders.toArray(String[]::new);
+    String[] messageIds = new String[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      messageIds[i] = Envelope.messageId(context.now());
+    }
+    params.addString(context.workOrdersTopic()).addString(context.now().toString()).addArrayOfString(ids)
+        .addArrayOfString(messageIds);
+    return client.preparedQuery(COUNTS_WITH_EVENTS).execute(params).map(rows -> {
+      batch.progress(rows, false);
+      return new Outcome(batch.statuses, batch.live, batch.completionsDue, messages.size(), 0);
+    });
+  }
+
+  /** The counts' parameters for {@link #COUNTS} ($1..$10), or null if the batch has none. */
+  private Tuple countParams(List<MesMessage> messages) {
+    // one pass: each key computed once, the same message delivered twice in the batch written once
+    Map<String, Count> unique = new LinkedHashMap<>();
+    for (MesMessage m : messages) {
+      if (m instanceof Count c) {
+        unique.putIfAbsent(c.dedupKey(), c);
+      }
+    }
+    int n = unique.size();
+    if (n == 0) {
+      return null;
+    }
+    String[] keys = new String[n];
+    String[] orders = new String[n];
+    String[] machines = new String[n];
+    Integer[] units = new Integer[n];
+    Integer[] cumulative = new Integer[n];
+    String[] quality = new String[n];
+    Numeric[] cycle = new Numeric[n];
+    OffsetDateTime[] producedAt = new OffsetDateTime[n];
+    int i = 0;
+    for (Map.Entry<String, Count> e : unique.entrySet()) {
+      Count c = e.getValue();
+      keys[i] = e.getKey();
+      orders[i] = c.workOrderId();
+      machines[i] = c.machineId();
+      units[i] = c.unitsProduced();
+      cumulative[i] = c.cumulativeUnits();
+      quality[i] = c.qualityStatus();
+      cycle[i] = Numeric.create(c.cycleTimeSeconds());
+      producedAt[i] = utc(c.timestamp());
+      i++;
+    }
+    return Tuple.tuple()
+        .addArrayOfString(keys)
+        .addArrayOfString(orders)
+        .addArrayOfString(machines)
+        .addArrayOfInteger(units)
+        .addArrayOfInteger(cumulative)
+        .addArrayOfString(quality)
+        .addValue(cycle)
+        .addArrayOfOffsetDateTime(producedAt)
         .addString(context.lineId())
         .addOffsetDateTime(utc(context.now()));
-    return tx.preparedQuery(COUNTS).execute(params).map(rows -> {
+  }
+
+  /** The work orders a batch's counts moved: live progress, their events (unless the statement wrote them), completions due. */
+  private void progress(RowSet<Row> rows, boolean withEvents) {
       for (Row row : rows) {
         BigDecimal produced = row.getBigDecimal("quantity_produced");
         BigDecimal ordered = row.getBigDecimal("quantity_ordered");
@@ -203,13 +338,13 @@ final class LineBatch {
             .put("status", status)
             .put("line_id", context.lineId());
         live.add(live("work_order_progress", progress));
-        events.add(event(context.workOrdersTopic(), row.getString("work_order_id"), "work_order.progress", "work_order", progress));
+        if (withEvents) {
+          events.add(event(context.workOrdersTopic(), row.getString("work_order_id"), "work_order.progress", "work_order", progress));
+        }
         if (produced.compareTo(ordered) >= 0 && !status.equals("completed") && !status.equals("cancelled")) {
           completionsDue.add(row.getString("work_order_id"));
         }
       }
-      return null;
-    });
   }
 
   private Future<Void> inspections(SqlConnection tx, List<MesMessage> messages) {
@@ -356,6 +491,26 @@ final class LineBatch {
       }
       return null;
     });
+  }
+
+  /** The batch's events into the outbox in one statement, in order (what {@link Outbox#appendAll} does row by row). */
+  private Future<Void> appendEvents(SqlConnection tx) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (events.size() == 1) {
+      return Outbox.appendAll(tx, events);
+    }
+    String[] topics = new String[events.size()];
+    String[] keys = new String[events.size()];
+    String[] envelopes = new String[events.size()];
+    for (int i = 0; i < events.size(); i++) {
+      Tuple e = events.get(i);
+      topics[i] = e.getString(0);
+      keys[i] = e.getString(1);
+      envelopes[i] = e.getJsonObject(2).encode();
+    }
+    return tx.preparedQuery(EVENTS).execute(Tuple.of(topics, keys, envelopes)).mapEmpty();
   }
 
   private Future<Void> deadLetters(SqlConnection tx, List<MesMessage> messages) {

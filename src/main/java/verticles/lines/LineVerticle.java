@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,13 @@ public final class LineVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LineVerticle.class);
 
+  /**
+   * While PostgreSQL is there, what a line holds is bounded by the broker's in-flight window (nothing is acknowledged
+   * before it is committed), and stopping to read would only make the broker send it all again: the line then stops
+   * reading only past this many times {@code lines.buffer-limit}, as a guard against a broker without such a window.
+   */
+  static final int LOAD_FACTOR = 10;
+
   static final String MACHINE_STATES = "SELECT machine_id, current_status FROM machines WHERE line_id = $1";
 
   /** A message waiting to be written, with the MQTT delivery to acknowledge once it is. */
@@ -59,7 +67,7 @@ public final class LineVerticle extends VerticleBase {
   private MraosConfig config;
   private LinesConfig settings;
   private String lineId;
-  private PlantModel plant;
+  private Map<String, PlantModel.Machine> machines;
   private Pool pool;
   private Clock clock;
   private IntegrationFailures failures;
@@ -68,13 +76,17 @@ public final class LineVerticle extends VerticleBase {
   private final Map<String, String> statuses = new HashMap<>();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final Set<String> completionsDue = new LinkedHashSet<>();
+  private final Set<String> knownOrders = new HashSet<>();
   private final AtomicInteger bufferGauge = new AtomicInteger();
   private MeterRegistry meters;
   private Timer commitLatency;
   private boolean flushing;
   private boolean paused;
+  /** The last batch could not be written because PostgreSQL was away (not because it refused the data). */
+  private boolean databaseAway;
   private boolean stopping;
   private long flushTimer = -1;
+  private long lastFlushStart;
   private int isolate;
 
   @Override
@@ -82,10 +94,11 @@ public final class LineVerticle extends VerticleBase {
     config = MraosConfig.from(config().getJsonObject("mraos"));
     settings = config.lines();
     lineId = config().getString("line");
-    plant = PlantModel.load(config.plantModel());
+    PlantModel plant = PlantModel.load(config.plantModel());
     if (plant.line(lineId).isEmpty()) {
       return Future.failedFuture("Line " + lineId + " is not in the plant model");
     }
+    machines = MesMessage.machinesById(plant);
     pool = Database.pool(vertx, config.database());
     clock = NodeClock.of(vertx);
     failures = new IntegrationFailures(config.kafka().integrationFailuresTopic());
@@ -99,7 +112,7 @@ public final class LineVerticle extends VerticleBase {
     return pool.preparedQuery(MACHINE_STATES).execute(Tuple.of(lineId)).onSuccess(rows -> {
       rows.forEach(row -> statuses.put(row.getString("machine_id"), row.getString("current_status")));
       vertx.eventBus().<JsonObject>consumer(Addresses.lineMachineStatus(lineId),
-          message -> enqueue(MesMessage.fromOpcUa(message.body(), lineId, plant, clock.instant()), null));
+          message -> enqueue(MesMessage.fromOpcUa(message.body(), lineId, machines, clock.instant()), null));
       session.start();
       LOG.info("Line {} runs here ({} machines)", lineId, statuses.size());
     });
@@ -131,7 +144,7 @@ public final class LineVerticle extends VerticleBase {
     if (stopping) {
       return; // not acknowledged: the broker gives it to whoever runs the line next
     }
-    enqueue(MesMessage.fromMqtt(received.message().topicName(), received.message().payload(), lineId, plant, clock.instant(),
+    enqueue(MesMessage.fromMqtt(received.message().topicName(), received.message().payload(), lineId, machines, clock.instant(),
         settings.maxMessageAge()), received);
   }
 
@@ -143,7 +156,7 @@ public final class LineVerticle extends VerticleBase {
   private void enqueue(MesMessage message, MqttLineSession.Received received) {
     pending.add(new Pending(message, received, System.nanoTime()));
     bufferGauge.set(pending.size());
-    if (received != null && pending.size() >= settings.bufferLimit() && !paused) {
+    if (received != null && !paused && pending.size() >= (databaseAway ? settings.bufferLimit() : settings.bufferLimit() * LOAD_FACTOR)) {
       paused = true;
       session.pause();
     }
@@ -173,10 +186,15 @@ public final class LineVerticle extends VerticleBase {
     }
     List<MesMessage> messages = batch.stream().map(Pending::message).toList();
     flushing = true;
+    lastFlushStart = System.nanoTime();
     LOG.debug("Line {}: writing a batch of {} ({} more pending)", lineId, size, pending.size());
     LineBatch.Context context = new LineBatch.Context(lineId, clock.instant(), config.kafka().workOrdersTopic(),
         config.kafka().resourceStatusTopic(), failures);
-    pool.withTransaction(tx -> LineBatch.apply(tx, context, messages, statuses)).onComplete(ar -> {
+    // counts only, for work orders met before (what a busy line mostly gets): one statement, its own transaction
+    Future<LineBatch.Outcome> written = LineBatch.countsOnly(messages, knownOrders)
+        ? LineBatch.applyCounts(pool, context, messages, statuses)
+        : pool.withTransaction(tx -> LineBatch.apply(tx, context, messages, statuses, knownOrders));
+    written.onComplete(ar -> {
       flushing = false;
       LOG.debug("Line {}: batch of {} {}", lineId, size, ar.succeeded() ? "committed" : "failed: " + ar.cause());
       if (ar.succeeded()) {
@@ -191,7 +209,7 @@ public final class LineVerticle extends VerticleBase {
       }
       if (!pending.isEmpty() && !stopping) {
         if (ar.succeeded()) {
-          flush();
+          next();
         } else {
           vertx.setTimer(Math.max(1, settings.retryDelay().toMillis()), id -> flush());
         }
@@ -199,7 +217,25 @@ public final class LineVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * After a batch: a full batch is written at once; a smaller one waits until a batch window has passed since the last
+   * one started, so a busy line writes at most one batch per window (larger batches: fewer transactions, fewer updates
+   * and progress events per count) and a quiet one still writes within a window of a message's arrival.
+   */
+  private void next() {
+    long wait = settings.batchWindow().toNanos() - (System.nanoTime() - lastFlushStart);
+    if (pending.size() >= settings.batchSize() || wait <= 0) {
+      flush();
+    } else if (flushTimer < 0) {
+      flushTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), id -> {
+        flushTimer = -1;
+        flush();
+      });
+    }
+  }
+
   private void committed(List<Pending> batch, LineBatch.Outcome outcome) {
+    databaseAway = false;
     if (isolate > 0) {
       isolate--;
     }
@@ -244,6 +280,7 @@ public final class LineVerticle extends VerticleBase {
     if (dataError) {
       isolate = batch.size();
     } else {
+      databaseAway = true;
       LOG.warn("Line {}: batch of {} not written ({}); kept in order, {} pending, retry in {}", lineId, batch.size(),
           cause.getMessage(), pending.size() + batch.size(), settings.retryDelay());
     }

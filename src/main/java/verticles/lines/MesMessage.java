@@ -7,9 +7,10 @@ import mraos.plant.PlantModel;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,7 +32,8 @@ public sealed interface MesMessage {
   record Count(String machineId, String workOrderId, Instant timestamp, int unitsProduced, Integer cumulativeUnits,
                String qualityStatus, BigDecimal cycleTimeSeconds) implements MesMessage {
     public String dedupKey() {
-      return "count|" + machineId + "|" + workOrderId + "|" + timestamp + "|" + cumulativeUnits + "|" + unitsProduced;
+      return "count|" + machineId + "|" + workOrderId + "|" + Timestamps.format(timestamp) + "|" + cumulativeUnits + "|"
+          + unitsProduced;
     }
   }
 
@@ -73,8 +75,16 @@ public sealed interface MesMessage {
 
   Pattern TOPIC = Pattern.compile("mes/(production|quality|downtime)/([^/]+)/machine/([^/]+)/(count|inspection|event)");
 
+  /** The plant's machines by id, for the checks below (one lookup per message, not a walk through the plant). */
+  static Map<String, PlantModel.Machine> machinesById(PlantModel plant) {
+    Map<String, PlantModel.Machine> byId = new HashMap<>();
+    plant.machines().forEach(m -> byId.put(m.id(), m));
+    return Map.copyOf(byId);
+  }
+
   /** Reads an MQTT message of the line {@code lineId}; anything wrong makes it a {@link Refused}. */
-  static MesMessage fromMqtt(String topic, Buffer payload, String lineId, PlantModel plant, Instant now, Duration maxAge) {
+  static MesMessage fromMqtt(String topic, Buffer payload, String lineId, Map<String, PlantModel.Machine> plant, Instant now,
+                             Duration maxAge) {
     Matcher m = TOPIC.matcher(topic);
     String type = m.matches() ? switch (m.group(1)) {
       case "production" -> COUNT;
@@ -101,12 +111,12 @@ public sealed interface MesMessage {
       return new Refused(machineId, now, type, "machine_id " + machineId + " does not match the topic's machine " + m.group(3),
           original);
     }
-    var machine = plant.machine(machineId);
-    if (machine.isEmpty()) {
+    PlantModel.Machine machine = plant.get(machineId);
+    if (machine == null) {
       return new Refused(machineId, now, type, "Machine " + machineId + " is not known to MRAOS", original);
     }
-    if (!machine.get().lineId().equals(lineId)) {
-      return new Refused(machineId, now, type, "Machine " + machineId + " belongs to " + machine.get().lineId() + ", not " + lineId,
+    if (!machine.lineId().equals(lineId)) {
+      return new Refused(machineId, now, type, "Machine " + machineId + " belongs to " + machine.lineId() + ", not " + lineId,
           original);
     }
     try {
@@ -129,11 +139,11 @@ public sealed interface MesMessage {
   }
 
   /** Reads the OPC UA verticle's snapshot of a machine (see Addresses.lineMachineStatus). */
-  static MesMessage fromOpcUa(JsonObject json, String lineId, PlantModel plant, Instant now) {
+  static MesMessage fromOpcUa(JsonObject json, String lineId, Map<String, PlantModel.Machine> plant, Instant now) {
     String machineId = json.getString("machine_id");
     JsonObject original = new JsonObject().put("opcua", json);
-    var machine = plant.machine(machineId);
-    if (machine.isEmpty() || !machine.get().lineId().equals(lineId)) {
+    PlantModel.Machine machine = machineId == null ? null : plant.get(machineId);
+    if (machine == null || !machine.lineId().equals(lineId)) {
       return new Refused(machineId, now, STATUS, "Machine " + machineId + " is not one of line " + lineId + "'s machines", original);
     }
     String mesStatus = json.getString("current_status");
@@ -199,8 +209,8 @@ public sealed interface MesMessage {
       throw new IllegalArgumentException("timestamp is required (ISO-8601 with offset)");
     }
     try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
+      return Timestamps.parse(text);
+    } catch (DateTimeException e) {
       throw new IllegalArgumentException("timestamp '" + text + "' is not an ISO-8601 date-time with offset");
     }
   }

@@ -100,6 +100,130 @@ class LineActorTest {
   }
 
   @Test
+  void countsForSeveralOrdersArrivingTogetherAreEachCountedAndEachReportProgress() {
+    // published without waiting for one another: they meet in one batch (one statement for the counts, one for the
+    // progress events of the three orders) or a few; either way each order is counted and its progress reported
+    List<String> ids = List.of(order(1000), order(1000), order(1000));
+    List<String> machines = List.of("M-101", "M-102", "M-103");
+    Instant start = Instant.now();
+    List<io.vertx.core.Future<Integer>> sent = new java.util.ArrayList<>();
+    for (int i = 1; i <= 20; i++) {
+      for (int k = 0; k < 3; k++) {
+        sent.add(mes.publish(countTopic("line1", machines.get(k)), count(machines.get(k), ids.get(k), start.plusMillis(i), 1, i)));
+      }
+    }
+    io.vertx.core.Future.all(sent).await();
+    for (String id : ids) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> ((BigDecimal) node.db.value(
+          "SELECT quantity_produced FROM work_orders WHERE work_order_id = ?", id)).intValue() == 20);
+      assertThat(node.db.count("SELECT count(*) FROM production_logs WHERE work_order_id = ?", id)).isEqualTo(20);
+    }
+    try (KafkaTopic workOrders = new KafkaTopic(node.config().kafka().bootstrapServers(), "work-orders")) {
+      for (String id : ids) {
+        workOrders.await(e -> "work_order.progress".equals(e.getJsonObject("payload").getString("event_type"))
+            && id.equals(e.getJsonObject("payload").getJsonObject("work_order").getString("mraos_work_order_id"))
+            && e.getJsonObject("payload").getJsonObject("work_order").getInteger("quantity_produced") == 20, Duration.ofSeconds(20));
+      }
+    }
+  }
+
+  @Test
+  void aBatchWritesTheProgressEventsOfItsOrdersInOneStatement() {
+    String first = order(1000);
+    String second = order(1000);
+    Instant now = Instant.now();
+    List<MesMessage> batch = List.of(
+        new MesMessage.Count("M-101", first, now, 2, 2, "pass", BigDecimal.ONE),
+        new MesMessage.Count("M-102", second, now, 3, 3, "pass", BigDecimal.ONE),
+        new MesMessage.Count("M-101", first, now.plusMillis(1), 1, 3, "pass", BigDecimal.ONE));
+    LineBatch.Context context = new LineBatch.Context("line1", now, "work-orders", "resource-status",
+        new verticles.failures.IntegrationFailures("integration-failures"));
+    io.vertx.sqlclient.Pool pool = mraos.db.Database.pool(vertx, node.config().database());
+    try {
+      // applied and read back in one transaction that is then rolled back, before the relay could take the events
+      List<JsonObject> events = pool.withConnection(conn -> conn.begin().compose(tx -> conn
+          .query("SELECT coalesce(max(event_id), 0) AS last FROM outbox_events").execute()
+          .compose(before -> LineBatch.apply(conn, context, batch, Map.of(), new java.util.HashSet<>())
+              .compose(outcome -> conn.preparedQuery("SELECT topic, message_key, envelope FROM outbox_events WHERE event_id > $1"
+                  + " ORDER BY event_id").execute(io.vertx.sqlclient.Tuple.of(before.iterator().next().getLong("last")))))
+          .map(rows -> {
+            List<JsonObject> list = new java.util.ArrayList<>();
+            rows.forEach(r -> list.add(new JsonObject().put("topic", r.getString("topic")).put("key", r.getString("message_key"))
+                .put("envelope", r.getJsonObject("envelope"))));
+            return list;
+          })
+          .eventually(() -> tx.rollback()))).await();
+      assertThat(events).extracting(e -> e.getString("key")).containsExactlyInAnyOrder(first, second);
+      assertThat(events).allMatch(e -> e.getString("topic").equals("work-orders"));
+      assertThat(events).allMatch(e -> e.getJsonObject("envelope").getJsonObject("payload").getJsonObject("work_order")
+          .getInteger("quantity_produced") == 3);
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  @Test
+  void aBatchOfCountsInOneStatementWritesWhatTheGeneralWayWrites() {
+    String first = order(8); // 5 of 8: 62.5 %, a progress that is not a whole number
+    String second = order(1000);
+    Instant now = Instant.now();
+    List<MesMessage> batch = List.of(
+        new MesMessage.Count("M-101", first, now, 2, 2, "pass", BigDecimal.ONE),
+        new MesMessage.Count("M-102", second, now, 3, 3, "pass", new BigDecimal("12.5")),
+        new MesMessage.Count("M-101", first, now, 2, 2, "pass", BigDecimal.ONE), // the same, delivered again
+        new MesMessage.Count("M-101", first, now.plusMillis(1), 1, 3, "pass", BigDecimal.ONE));
+    LineBatch.Context context = new LineBatch.Context("line1", now, "work-orders", "resource-status",
+        new verticles.failures.IntegrationFailures("integration-failures"));
+    assertThat(LineBatch.countsOnly(batch, java.util.Set.of(first, second))).isTrue();
+    assertThat(LineBatch.countsOnly(batch, java.util.Set.of(first))).isFalse();
+    io.vertx.sqlclient.Pool pool = mraos.db.Database.pool(vertx, node.config().database());
+    try {
+      JsonObject general = written(pool, conn -> LineBatch.apply(conn, context, batch, Map.of(), new java.util.HashSet<>()), first, second);
+      JsonObject oneStatement = written(pool, conn -> LineBatch.applyCounts(conn, context, batch, Map.of()), first, second);
+      assertThat(general.getJsonArray("events")).hasSize(2);
+      assertThat(general.getJsonObject("outcome").getJsonArray("live")).hasSize(2);
+      assertThat(general.getJsonObject("outcome").getJsonArray("completions_due")).isEmpty();
+      // the envelopes alike but for their message ids (unique per event by design)
+      for (JsonObject w : List.of(general, oneStatement)) {
+        w.getJsonArray("events").forEach(e -> assertThat(((JsonObject) e).getJsonObject("envelope").remove("message_id"))
+            .asString().matches("msg_\\d{8}_\\d{6}_[0-9a-f]{12}"));
+      }
+      assertThat(oneStatement).isEqualTo(general);
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  /** What {@code apply} wrote and returned, read back in its transaction, which is then rolled back. */
+  private static JsonObject written(io.vertx.sqlclient.Pool pool,
+                                    java.util.function.Function<io.vertx.sqlclient.SqlConnection, io.vertx.core.Future<LineBatch.Outcome>> apply,
+                                    String... orders) {
+    return pool.withConnection(conn -> conn.begin().compose(tx -> conn
+        .query("SELECT coalesce(max(event_id), 0) AS last FROM outbox_events").execute()
+        .compose(before -> apply.apply(conn).compose(outcome -> conn.preparedQuery(
+                "SELECT topic, message_key, envelope FROM outbox_events WHERE event_id > $1 ORDER BY message_key")
+            .execute(io.vertx.sqlclient.Tuple.of(before.iterator().next().getLong("last")))
+            .compose(events -> conn.preparedQuery("SELECT work_order_id, quantity_produced::text AS q, status, line_id,"
+                    + " machine_id, (SELECT count(*) FROM production_logs p WHERE p.work_order_id = w.work_order_id) AS logs"
+                    + " FROM work_orders w WHERE work_order_id = ANY($1) ORDER BY work_order_id")
+                .execute(io.vertx.sqlclient.Tuple.of(orders))
+                .map(state -> {
+                  io.vertx.core.json.JsonArray e = new io.vertx.core.json.JsonArray();
+                  events.forEach(r -> e.add(new JsonObject().put("topic", r.getString("topic")).put("key", r.getString("message_key"))
+                      .put("envelope", r.getJsonObject("envelope"))));
+                  io.vertx.core.json.JsonArray o = new io.vertx.core.json.JsonArray();
+                  state.forEach(r -> o.add(r.toJson()));
+                  io.vertx.core.json.JsonArray live = new io.vertx.core.json.JsonArray();
+                  outcome.live().stream().sorted(java.util.Comparator.comparing(j -> j.getJsonObject("data")
+                      .getString("mraos_work_order_id"))).forEach(live::add);
+                  return new JsonObject().put("events", e).put("orders", o).put("outcome", new JsonObject()
+                      .put("live", live).put("completions_due", new io.vertx.core.json.JsonArray(List.copyOf(outcome.completionsDue())))
+                      .put("applied", outcome.applied()).put("refused", outcome.refused()));
+                }))))
+        .eventually(() -> tx.rollback()))).await();
+  }
+
+  @Test
   void aRedeliveredCountIsCountedOnce() {
     String id = order(50);
     JsonObject once = count("M-201", id, Instant.now(), 3, 3);

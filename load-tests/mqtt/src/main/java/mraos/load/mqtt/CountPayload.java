@@ -1,0 +1,24 @@
+package mraos.load.mqtt;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The spec's count message (§4.2.1), byte for byte what {@code mraos.simulators.MesMqttPublisher.count} sends, built
+ * without a JSON tree (the driver must stay cheaper than what it measures).
+ */
+final class CountPayload {
+
+  private CountPayload() {
+  }
+
+  static Buffer of(String machineId, String workOrderId, String timestamp, int units, int cumulative) {
+    StringBuilder json = new StringBuilder(200)
+        .append("{\"machine_id\":\"").append(machineId)
+        .append("\",\"work_order_id\":\"").append(workOrderId)
+        .append("\",\"timestamp\":\"").append(timestamp)
+        .append("\",\"units_produced\":").append(units)
+        .append(",\"cumulative_units\":").append(cumulative)
+        .append(",\"quality_status\":\"pass\",\"cycle_time_seconds\":44.8}");
+    return Buffer.buffer(json.toString());
+  }
+}

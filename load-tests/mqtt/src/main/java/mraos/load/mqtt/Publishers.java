@@ -1,0 +1,213 @@
+package mraos.load.mqtt;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Publishes for a share of the machines, on one event loop: each machine has its own connection and publishes its
+ * cumulative counts at its share of the rate (open model: when a message is due it is sent, whatever the previous
+ * ones became), at most {@code window} unacknowledged (by the broker) per connection.
+ *
+ * <p>Against MRAOS ({@code mode=mraos}) it also watches the commits, on the same event loop and its own PostgreSQL
+ * connection: every {@code poll} ms it reads its machines' work orders' {@code quantity_produced}. Each machine has a
+ * work order of its own and publishes one unit per message, in order on one connection, and a line applies its
+ * messages in order, so a quantity of {@code q} means counts 1..q are committed. A count's publish-to-commit latency is
+ * the time from just before its publish to the arrival of the first read that shows it: an upper bound, late by at
+ * most the poll interval plus one read.
+ */
+final class Publishers extends VerticleBase {
+
+  static final String PROGRESS = "SELECT work_order_id, quantity_produced::int AS q FROM work_orders WHERE work_order_id = ANY($1)";
+
+  private final DriverSettings settings;
+  private final List<Machine> machines;
+  private final String clientPrefix;
+  private final Map<String, Machine> byOrder = new HashMap<>();
+  final Histogram pubacks = new Histogram();
+  /** Publish to commit (mraos mode), counts published in the measured window. */
+  final Histogram commits = new Histogram();
+  private PgConnection db;
+  private long timer = -1;
+  private long pollTimer = -1;
+  private boolean polling;
+  private long t0;
+  private long windowStart;
+  private long end;
+  private double perNano;
+  /** Largest shortfall seen (messages due but not sent because the window was full). */
+  long maxBehind;
+  /** Commits seen within the measured window, and per second of it. */
+  long committedInWindow;
+  long[] committedPerSecond;
+  /** Counts the database shows beyond what was sent (would be double counts). */
+  long overCommitted;
+  long polls;
+  boolean finished;
+
+  Publishers(DriverSettings settings, List<Machine> machines, String clientPrefix) {
+    this.settings = settings;
+    this.machines = machines;
+    this.clientPrefix = clientPrefix;
+    machines.forEach(m -> byOrder.put(m.workOrderId, m));
+  }
+
+  @Override
+  public Future<?> start() {
+    URI uri = URI.create(settings.broker());
+    List<Future<?>> connected = new ArrayList<>();
+    for (Machine m : machines) {
+      MqttClient client = MqttClient.create(vertx, new MqttClientOptions().setClientId(clientPrefix + m.machineId)
+          .setCleanSession(true).setAutoKeepAlive(true).setKeepAliveInterval(60).setMaxInflightQueue(settings.window() + 1));
+      client.publishCompletionHandler(packetId -> m.puback(packetId, pubacks));
+      m.client = client;
+      connected.add(client.connect(uri.getPort() > 0 ? uri.getPort() : 1883, uri.getHost()));
+    }
+    if (settings.mode().equals("mraos")) {
+      PgConnectOptions options = PgConnectOptions.fromUri(settings.database()).setUser(settings.databaseUser())
+          .setPassword(settings.databasePassword());
+      connected.add(PgConnection.connect(vertx, options).onSuccess(c -> db = c));
+    }
+    return Future.all(connected);
+  }
+
+  /**
+   * Publishes from {@code t0} to {@code end} (System.nanoTime); latencies and commits count from {@code windowStart}.
+   * Call on this verticle's context.
+   */
+  void begin(long t0, long windowStart, long end) {
+    this.t0 = t0;
+    this.windowStart = windowStart;
+    this.end = end;
+    this.perNano = settings.rate() / settings.machines() / 1e9;
+    this.committedPerSecond = new long[Math.max(1, settings.durationSeconds())];
+    timer = vertx.setPeriodic(1, id -> tick());
+    if (db != null) {
+      pollTimer = vertx.setPeriodic(settings.pollMillis(), id -> poll());
+    }
+  }
+
+  private void tick() {
+    long now = System.nanoTime();
+    if (now < t0) {
+      return;
+    }
+    long until = Math.min(now, end);
+    for (Machine m : machines) {
+      long due = Double.isInfinite(perNano) ? Long.MAX_VALUE : (long) ((until - t0) * perNano + m.phase);
+      while (m.sent < due && m.inflight < settings.window()) {
+        publish(m);
+      }
+      if (due != Long.MAX_VALUE) {
+        maxBehind = Math.max(maxBehind, due - m.sent);
+      }
+    }
+    if (now >= end) {
+      vertx.cancelTimer(timer);
+      finished = true;
+    }
+  }
+
+  private void publish(Machine m) {
+    int count = ++m.sent;
+    m.inflight++;
+    long sentAt = System.nanoTime();
+    m.sending(count, sentAt);
+    m.client.publish(m.topic, CountPayload.of(m.machineId, m.workOrderId, Instant.now().toString(), 1, count),
+        MqttQoS.AT_LEAST_ONCE, false, false).onComplete(ar -> {
+          if (ar.succeeded()) {
+            m.published(ar.result(), count, sentAt, pubacks);
+          } else {
+            m.publishFailed();
+          }
+        });
+  }
+
+  private void poll() {
+    if (polling) {
+      return;
+    }
+    polling = true;
+    db.preparedQuery(PROGRESS).execute(Tuple.of(byOrder.keySet().toArray(String[]::new))).onComplete(ar -> {
+      polling = false;
+      if (ar.failed()) {
+        return; // read again at the next tick
+      }
+      polls++;
+      long now = System.nanoTime();
+      for (Row row : ar.result()) {
+        Machine m = byOrder.get(row.getString("work_order_id"));
+        int q = row.getInteger("q");
+        if (q <= m.committed) {
+          continue;
+        }
+        for (int c = m.committed + 1; c <= q; c++) {
+          if (c > m.sent) {
+            overCommitted++;
+            continue;
+          }
+          long sentAt = m.sentAt(c);
+          if (sentAt >= windowStart && sentAt < end) {
+            commits.record((now - sentAt) / 1000);
+          }
+        }
+        if (now >= windowStart && now < end) {
+          committedInWindow += q - m.committed;
+          committedPerSecond[(int) Math.min(committedPerSecond.length - 1, (now - windowStart) / 1_000_000_000L)] += q - m.committed;
+        }
+        m.committed = q;
+      }
+    });
+  }
+
+  io.vertx.core.Context context() {
+    return context;
+  }
+
+  JsonObject state() {
+    long sent = 0;
+    long acked = 0;
+    long inflight = 0;
+    long failed = 0;
+    long committed = 0;
+    for (Machine m : machines) {
+      sent += m.sent;
+      acked += m.acked;
+      inflight += m.inflight;
+      failed += m.failed;
+      committed += m.committed;
+    }
+    return new JsonObject().put("sent", sent).put("acked", acked).put("inflight", inflight).put("failed", failed)
+        .put("committed", committed).put("finished", finished);
+  }
+
+  Future<Void> disconnect() {
+    if (pollTimer >= 0) {
+      vertx.cancelTimer(pollTimer);
+    }
+    List<Future<?>> all = new ArrayList<>();
+    for (Machine m : machines) {
+      if (m.client.isConnected()) {
+        all.add(m.client.disconnect());
+      }
+    }
+    if (db != null) {
+      all.add(db.close());
+    }
+    return Future.join(all).mapEmpty();
+  }
+}
