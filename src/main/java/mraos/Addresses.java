@@ -32,6 +32,15 @@ public final class Addresses {
   }
 
   /**
+   * Request/reply, cluster-wide: an integration admin retries one of the line's MES dead letters (payload: topic,
+   * payload as the MES sent it or as corrected). The line's actor applies it in order with the rest and replies once it
+   * is committed, or fails with the reason it is still refused.
+   */
+  public static String lineRetry(String lineId) {
+    return "mraos.lines." + lineId + ".retry";
+  }
+
+  /**
    * The supervisors' live feed (cluster-wide): machine status, work-order progress, inspections, downtime, alerts.
    * Payload: {"type": ..., "line_id": ..., "data": {...}}.
    */

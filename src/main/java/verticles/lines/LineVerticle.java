@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
@@ -27,6 +29,7 @@ import verticles.failures.IntegrationFailures;
 import verticles.workorders.WorkOrderCompletion;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,9 +63,16 @@ public final class LineVerticle extends VerticleBase {
 
   static final String MACHINE_STATES = "SELECT machine_id, current_status FROM machines WHERE line_id = $1";
 
-  /** A message waiting to be written, with the MQTT delivery to acknowledge once it is. */
-  private record Pending(MesMessage message, MqttLineSession.Received received, long arrivedNanos) {
+  /**
+   * A message waiting to be written, with the MQTT delivery to acknowledge once it is (or, for an admin's retry of a dead
+   * letter, the promise to complete).
+   */
+  private record Pending(MesMessage message, MqttLineSession.Received received, Promise<JsonObject> retried, long arrivedNanos) {
   }
+
+  /** An admin's retry of a dead letter is applied whatever its age: keeping it out was the age rule's whole effect. */
+  static final Duration NO_AGE_LIMIT = Duration.ofSeconds(Long.MAX_VALUE);
+  static final String KNOWN_ORDER = "SELECT 1 FROM work_orders WHERE work_order_id = $1";
 
   private MraosConfig config;
   private LinesConfig settings;
@@ -112,7 +122,8 @@ public final class LineVerticle extends VerticleBase {
     return pool.preparedQuery(MACHINE_STATES).execute(Tuple.of(lineId)).onSuccess(rows -> {
       rows.forEach(row -> statuses.put(row.getString("machine_id"), row.getString("current_status")));
       vertx.eventBus().<JsonObject>consumer(Addresses.lineMachineStatus(lineId),
-          message -> enqueue(MesMessage.fromOpcUa(message.body(), lineId, machines, clock.instant()), null));
+          message -> enqueue(MesMessage.fromOpcUa(message.body(), lineId, machines, clock.instant()), null, null));
+      vertx.eventBus().<JsonObject>consumer(Addresses.lineRetry(lineId), this::onRetry);
       session.start();
       LOG.info("Line {} runs here ({} machines)", lineId, statuses.size());
     });
@@ -126,6 +137,8 @@ public final class LineVerticle extends VerticleBase {
     Promise<Void> drained = Promise.promise();
     drain(drained, System.currentTimeMillis() + 5_000);
     return drained.future().eventually(() -> {
+      pending.stream().filter(p -> p.retried() != null)
+          .forEach(p -> p.retried().tryFail("line " + lineId + " stopped before the message was written; retry it again"));
       session.stop();
       return Future.succeededFuture();
     });
@@ -145,7 +158,45 @@ public final class LineVerticle extends VerticleBase {
       return; // not acknowledged: the broker gives it to whoever runs the line next
     }
     enqueue(MesMessage.fromMqtt(received.message().topicName(), received.message().payload(), lineId, machines, clock.instant(),
-        settings.maxMessageAge()), received);
+        settings.maxMessageAge()), received, null);
+  }
+
+  /**
+   * An integration admin retries one of this line's MES dead letters ({@link Addresses#lineRetry}): it is checked as an
+   * MQTT message would be (except its age) and, for a count or an inspection, against the work orders MRAOS holds, then
+   * applied in order with the rest. The reply comes once it is committed; a refusal fails the request with the reason and
+   * makes no new dead letter (the one retried stays under review).
+   */
+  private void onRetry(Message<JsonObject> request) {
+    if (stopping) {
+      request.fail(503, "Line " + lineId + " is being handed over; retry in a moment");
+      return;
+    }
+    Object payload = request.body().getValue("payload");
+    Buffer bytes = payload instanceof JsonObject json ? json.toBuffer() : Buffer.buffer(String.valueOf(payload));
+    MesMessage message = MesMessage.fromMqtt(request.body().getString("topic"), bytes, lineId, machines, clock.instant(),
+        NO_AGE_LIMIT);
+    if (message instanceof MesMessage.Refused refused) {
+      request.fail(400, refused.reason());
+      return;
+    }
+    String workOrder = message instanceof MesMessage.Count c ? c.workOrderId()
+        : message instanceof MesMessage.Inspection i ? i.workOrderId() : null;
+    Future<Boolean> orderKnown = workOrder == null || knownOrders.contains(workOrder) ? Future.succeededFuture(true)
+        : pool.preparedQuery(KNOWN_ORDER).execute(Tuple.of(workOrder)).map(rows -> rows.size() > 0);
+    orderKnown.onComplete(known -> {
+      if (known.failed()) {
+        request.fail(503, "PostgreSQL unreachable: " + known.cause().getMessage());
+      } else if (!known.result()) {
+        request.fail(400, "Work order " + workOrder + " is not known to MRAOS");
+      } else {
+        Promise<JsonObject> applied = Promise.promise();
+        applied.future().onSuccess(request::reply).onFailure(err -> request.fail(400, err.getMessage()));
+        LOG.info("Line {}: applying a retried dead letter ({}) for {}", lineId, typeOf(message),
+            request.body().getString("failure_id"));
+        enqueue(message, null, applied);
+      }
+    });
   }
 
   private void onConnected(boolean connected) {
@@ -153,8 +204,8 @@ public final class LineVerticle extends VerticleBase {
         : paused ? "reading paused: buffer full while PostgreSQL is away" : "MQTT broker " + config.mqtt().url() + " unreachable");
   }
 
-  private void enqueue(MesMessage message, MqttLineSession.Received received) {
-    pending.add(new Pending(message, received, System.nanoTime()));
+  private void enqueue(MesMessage message, MqttLineSession.Received received, Promise<JsonObject> retried) {
+    pending.add(new Pending(message, received, retried, System.nanoTime()));
     bufferGauge.set(pending.size());
     if (received != null && !paused && pending.size() >= (databaseAway ? settings.bufferLimit() : settings.bufferLimit() * LOAD_FACTOR)) {
       paused = true;
@@ -245,7 +296,12 @@ public final class LineVerticle extends VerticleBase {
         LOG.debug("Line {}: not acknowledged (connection {} is gone; the broker will deliver it again)", lineId,
             p.received().connection());
       }
-      commitLatency.record(now - p.arrivedNanos(), TimeUnit.NANOSECONDS);
+      if (p.retried() != null) {
+        p.retried().tryComplete(new JsonObject().put("applied", typeOf(p.message())).put("machine_id", p.message().machineId())
+            .put("timestamp", p.message().timestamp().toString()));
+      } else {
+        commitLatency.record(now - p.arrivedNanos(), TimeUnit.NANOSECONDS);
+      }
     }
     statuses.putAll(outcome.machineStatuses());
     meters.counter(Meters.MES_MESSAGES, Tags.of(Meters.TAG_LINE, lineId, Meters.TAG_OUTCOME, "applied")).increment(outcome.applied());
@@ -268,13 +324,17 @@ public final class LineVerticle extends VerticleBase {
   private void failed(List<Pending> batch, Throwable cause) {
     boolean dataError = cause instanceof DatabaseException db && db.getSqlState() != null
         && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"));
+    if (dataError && batch.size() == 1 && batch.get(0).retried() != null) {
+      batch.get(0).retried().tryFail("PostgreSQL refused it: " + cause.getMessage()); // still under review: no new dead letter
+      return;
+    }
     if (dataError && batch.size() == 1) {
       Pending only = batch.get(0);
       MesMessage m = only.message();
       LOG.error("Line {}: PostgreSQL refuses a message ({}); it becomes a dead letter", lineId, cause.getMessage());
       pending.addFirst(new Pending(new MesMessage.Refused(m.machineId(), clock.instant(), typeOf(m),
           "PostgreSQL refused it: " + cause.getMessage(), new JsonObject().put("message", String.valueOf(m))), only.received(),
-          only.arrivedNanos()));
+          null, only.arrivedNanos()));
       return;
     }
     if (dataError) {
