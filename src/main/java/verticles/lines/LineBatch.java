@@ -40,6 +40,8 @@ import java.util.Set;
  */
 final class LineBatch {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LineBatch.class);
+
   static final String KNOWN_ORDERS = "SELECT work_order_id FROM work_orders WHERE work_order_id = ANY($1)";
 
   static final String EVENTS = """
@@ -149,16 +151,25 @@ final class LineBatch {
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING alert_id""";
 
   /** What the batch changed, for the live feed, the line's memory and the completion workflow. */
-  record Outcome(Map<String, String> machineStatuses, List<JsonObject> live, Set<String> completionsDue, int applied,
-                 int refused) {
+  record Outcome(Map<String, String> machineStatuses, Map<String, Instant> statusTimes, List<JsonObject> live,
+                 Set<String> completionsDue, int applied, int refused) {
   }
 
   /** What the batch needs to know about where it runs. */
-  record Context(String lineId, Instant now, String workOrdersTopic, String resourceStatusTopic, IntegrationFailures failures) {
+  /**
+   * @param statusTimes per machine, the time (the MES's) of the status the line holds: a status snapshot older than that
+   *                    is stale (it arrived late, e.g. OPC UA's batch behind a newer MQTT downtime event) and not applied.
+   */
+  record Context(String lineId, Instant now, String workOrdersTopic, String resourceStatusTopic, IntegrationFailures failures,
+                 Map<String, Instant> statusTimes) {
+    Context(String lineId, Instant now, String workOrdersTopic, String resourceStatusTopic, IntegrationFailures failures) {
+      this(lineId, now, workOrdersTopic, resourceStatusTopic, failures, Map.of());
+    }
   }
 
   private final Context context;
   private final Map<String, String> statuses;
+  private final Map<String, Instant> statusTimes;
   private final List<JsonObject> live = new ArrayList<>();
   private final List<Tuple> events = new ArrayList<>();
   private final Set<String> completionsDue = new LinkedHashSet<>();
@@ -167,6 +178,7 @@ final class LineBatch {
   private LineBatch(Context context, Map<String, String> statusesBefore) {
     this.context = context;
     this.statuses = new HashMap<>(statusesBefore);
+    this.statusTimes = new HashMap<>(context.statusTimes());
   }
 
   static Future<Outcome> apply(SqlConnection tx, Context context, List<MesMessage> messages, Map<String, String> statusesBefore) {
@@ -210,7 +222,7 @@ final class LineBatch {
           .compose(v -> machines(tx, checked))
           .compose(v -> deadLetters(tx, checked))
           .compose(v -> appendEvents(tx))
-          .map(v -> new Outcome(statuses, live, completionsDue, messages.size() - refused, refused));
+          .map(v -> new Outcome(statuses, statusTimes, live, completionsDue, messages.size() - refused, refused));
     });
   }
 
@@ -272,7 +284,7 @@ final class LineBatch {
         .addArrayOfString(messageIds);
     return client.preparedQuery(COUNTS_WITH_EVENTS).execute(params).map(rows -> {
       batch.progress(rows, false);
-      return new Outcome(batch.statuses, batch.live, batch.completionsDue, messages.size(), 0);
+      return new Outcome(batch.statuses, batch.statusTimes, batch.live, batch.completionsDue, messages.size(), 0);
     });
   }
 
@@ -405,7 +417,12 @@ final class LineBatch {
       if (m instanceof Downtime d) {
         String before = statuses.getOrDefault(d.machineId(), "unknown");
         String after = d.started() ? "breakdown" : "idle";
-        statuses.put(d.machineId(), after);
+        // the event is recorded (and alerted) whenever it arrives; the machine's status moves only forward in time
+        boolean current = !olderThanHeld(d.machineId(), d.timestamp());
+        if (current) {
+          statuses.put(d.machineId(), after);
+          statusTimes.put(d.machineId(), d.timestamp());
+        }
         history.add(Tuple.from(new Object[] {d.machineId(), after, before, null, d.workOrderAffected(), d.reasonCode(),
             d.reasonDescription(), d.severity(), d.estimatedRepairMinutes(), "mqtt", utc(d.timestamp()), utc(context.now()),
             d.dedupKey()}));
@@ -414,10 +431,18 @@ final class LineBatch {
             .put("reason_code", d.reasonCode()).put("reason_description", d.reasonDescription()).put("severity", d.severity())
             .put("estimated_repair_time_minutes", d.estimatedRepairMinutes()).put("work_order_affected", d.workOrderAffected())
             .put("timestamp", d.timestamp().toString()).put("line_id", context.lineId()));
-        finalState.put(d.machineId(), machineRow(d.machineId(), after, null, null, null, null, null, null, d.timestamp()));
+        if (current) {
+          finalState.put(d.machineId(), machineRow(d.machineId(), after, null, null, null, null, null, null, d.timestamp()));
+        }
       } else if (m instanceof MachineStatus s) {
+        if (olderThanHeld(s.machineId(), s.timestamp())) {
+          LOG.debug("Line {}: status of {} at {} is older than the one held ({}); not applied", context.lineId(), s.machineId(),
+              s.timestamp(), statusTimes.get(s.machineId()));
+          continue;
+        }
         String before = statuses.getOrDefault(s.machineId(), "unknown");
         statuses.put(s.machineId(), s.status());
+        statusTimes.put(s.machineId(), s.timestamp());
         if (!before.equals(s.status())) {
           history.add(Tuple.from(new Object[] {s.machineId(), s.status(), before, numeric(s.utilization()), s.currentWorkOrderId(),
               null, null, s.status().equals("breakdown") ? "high" : null, null, "opcua", utc(s.timestamp()), utc(context.now()),
@@ -456,6 +481,11 @@ final class LineBatch {
       return tx.preparedQuery(MACHINE).executeBatch(new ArrayList<>(finalState.values()))
           .compose(v -> insertAlerts(tx, alerts));
     });
+  }
+
+  private boolean olderThanHeld(String machineId, Instant at) {
+    Instant held = statusTimes.get(machineId);
+    return held != null && at.isBefore(held);
   }
 
   private static String breakdownMessage(JsonObject d) {

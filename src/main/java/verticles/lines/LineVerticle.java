@@ -30,6 +30,7 @@ import verticles.workorders.WorkOrderCompletion;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,7 +62,7 @@ public final class LineVerticle extends VerticleBase {
    */
   static final int LOAD_FACTOR = 10;
 
-  static final String MACHINE_STATES = "SELECT machine_id, current_status FROM machines WHERE line_id = $1";
+  static final String MACHINE_STATES = "SELECT machine_id, current_status, last_update_at FROM machines WHERE line_id = $1";
 
   /**
    * A message waiting to be written, with the MQTT delivery to acknowledge once it is (or, for an admin's retry of a dead
@@ -84,6 +85,8 @@ public final class LineVerticle extends VerticleBase {
   private WorkOrderCompletion completion;
   private MqttLineSession session;
   private final Map<String, String> statuses = new HashMap<>();
+  /** When (the MES's time) each machine's held status was reported: older snapshots arriving late are not applied. */
+  private final Map<String, Instant> statusTimes = new HashMap<>();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final Set<String> completionsDue = new LinkedHashSet<>();
   private final Set<String> knownOrders = new HashSet<>();
@@ -120,7 +123,12 @@ public final class LineVerticle extends VerticleBase {
     Readiness.report(vertx, component(), false, "starting");
     session = new MqttLineSession(vertx, config.mqtt(), lineId, this::onMqtt, this::onConnected);
     return pool.preparedQuery(MACHINE_STATES).execute(Tuple.of(lineId)).onSuccess(rows -> {
-      rows.forEach(row -> statuses.put(row.getString("machine_id"), row.getString("current_status")));
+      rows.forEach(row -> {
+        statuses.put(row.getString("machine_id"), row.getString("current_status"));
+        if (row.getOffsetDateTime("last_update_at") != null) {
+          statusTimes.put(row.getString("machine_id"), row.getOffsetDateTime("last_update_at").toInstant());
+        }
+      });
       vertx.eventBus().<JsonObject>consumer(Addresses.lineMachineStatus(lineId),
           message -> enqueue(MesMessage.fromOpcUa(message.body(), lineId, machines, clock.instant()), null, null));
       vertx.eventBus().<JsonObject>consumer(Addresses.lineRetry(lineId), this::onRetry);
@@ -240,7 +248,7 @@ public final class LineVerticle extends VerticleBase {
     lastFlushStart = System.nanoTime();
     LOG.debug("Line {}: writing a batch of {} ({} more pending)", lineId, size, pending.size());
     LineBatch.Context context = new LineBatch.Context(lineId, clock.instant(), config.kafka().workOrdersTopic(),
-        config.kafka().resourceStatusTopic(), failures);
+        config.kafka().resourceStatusTopic(), failures, statusTimes);
     // counts only, for work orders met before (what a busy line mostly gets): one statement, its own transaction
     Future<LineBatch.Outcome> written = LineBatch.countsOnly(messages, knownOrders)
         ? LineBatch.applyCounts(pool, context, messages, statuses)
@@ -304,6 +312,7 @@ public final class LineVerticle extends VerticleBase {
       }
     }
     statuses.putAll(outcome.machineStatuses());
+    statusTimes.putAll(outcome.statusTimes());
     meters.counter(Meters.MES_MESSAGES, Tags.of(Meters.TAG_LINE, lineId, Meters.TAG_OUTCOME, "applied")).increment(outcome.applied());
     if (outcome.refused() > 0) {
       meters.counter(Meters.MES_MESSAGES, Tags.of(Meters.TAG_LINE, lineId, Meters.TAG_OUTCOME, "dead_letter")).increment(outcome.refused());

@@ -312,6 +312,34 @@ class LineActorTest {
   }
 
   @Test
+  void aStatusSnapshotOlderThanTheStatusHeldArrivesLateAndIsNotApplied() {
+    Instant down = Instant.now();
+    mes.publish(MesMqttPublisher.downtimeTopic("line3", "M-302"),
+        MesMqttPublisher.downtime("M-302", down, true, "ELEC_FAULT", "Drive tripped", null)).await();
+    await().atMost(Duration.ofSeconds(10)).until(() -> "breakdown".equals(machineStatus("M-302")));
+
+    // OPC UA's batch, sampled before the breakdown, comes in after it: the machine stays down, nothing is recorded
+    long history = node.db.count("SELECT count(*) FROM machine_status_history WHERE machine_id = 'M-302'");
+    node.node.vertx().eventBus().send(Addresses.lineMachineStatus("line3"), new JsonObject().put("machine_id", "M-302")
+        .put("current_status", "Producing").put("utilization_percentage", 91.0)
+        .put("source_timestamp", down.minusSeconds(20).toString()).put("source", "opcua").put("endpoint", "mes-main"));
+    // a later snapshot (after the repair) is applied: it shows the late one was taken and passed over, not still queued
+    node.node.vertx().eventBus().send(Addresses.lineMachineStatus("line3"), new JsonObject().put("machine_id", "M-302")
+        .put("current_status", "Idle").put("utilization_percentage", 0.0)
+        .put("source_timestamp", down.plusSeconds(30).toString()).put("source", "opcua").put("endpoint", "mes-main"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> "idle".equals(machineStatus("M-302")));
+
+    assertThat(node.db.count("SELECT count(*) FROM machine_status_history WHERE machine_id = 'M-302'")).isEqualTo(history + 1);
+    assertThat(node.db.rows("SELECT status, previous_status FROM machine_status_history WHERE machine_id = 'M-302'"
+        + " ORDER BY history_id DESC LIMIT 1").get(0)).as("the stale 'Producing' left no trace")
+        .containsEntry("status", "idle").containsEntry("previous_status", "breakdown");
+  }
+
+  private static String machineStatus(String machine) {
+    return (String) node.db.value("SELECT current_status FROM machines WHERE machine_id = ?", machine);
+  }
+
+  @Test
   void whatCannotBeAppliedBecomesADeadLetterWithTheReasonAndTheOriginal() {
     String id = order(10);
     Instant now = Instant.now();
