@@ -153,6 +153,14 @@ public final class LineVerticle extends VerticleBase {
   }
 
   private void drain(Promise<Void> done, long deadline) {
+    if (!flushing && !pending.isEmpty() && databaseAway) {
+      // the database (or the node's pool, closing with the node) is gone: what is left stays unacknowledged, and the
+      // broker delivers it again to whoever runs the line next
+      LOG.info("Line {}: stops with {} message(s) not written (PostgreSQL unavailable); the broker keeps them for the line's"
+          + " next holder", lineId, pending.size());
+      done.tryComplete();
+      return;
+    }
     if ((pending.isEmpty() && !flushing) || System.currentTimeMillis() > deadline) {
       done.tryComplete();
       return;
@@ -350,8 +358,10 @@ public final class LineVerticle extends VerticleBase {
       isolate = batch.size();
     } else {
       databaseAway = true;
-      LOG.warn("Line {}: batch of {} not written ({}); kept in order, {} pending, retry in {}", lineId, batch.size(),
-          cause.getMessage(), pending.size() + batch.size(), settings.retryDelay());
+      if (!stopping) {
+        LOG.warn("Line {}: batch of {} not written ({}); kept in order, {} pending, retry in {}", lineId, batch.size(),
+            cause.getMessage(), pending.size() + batch.size(), settings.retryDelay());
+      }
     }
     for (int i = batch.size() - 1; i >= 0; i--) {
       pending.addFirst(batch.get(i));
