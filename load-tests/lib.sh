@@ -23,6 +23,37 @@ build_all() {
   [[ -f "$ROOT_DIR/target/mraos.jar" ]] || die "target/mraos.jar is missing (build without SKIP_BUILD=1)"
 }
 
+# Starts a node of the benchmark's own in the background, from the repository root, with the caller's HTTP_PORT,
+# PG_PORT, KAFKA_PORT, KAFKA_CONTROLLER_PORT, ISSUER_PORT and DATA_DIR; sets SERVER_PID. $1: its log; $2: where a JFR
+# recording goes when PROFILE=1; further arguments: more environment settings (NAME=value). JVM options: NODE_OPTS
+# (the script's), then NODE_JAVA_OPTS (the caller's).
+start_node() {
+  local node_log=$1 jfr_file=$2
+  shift 2
+  local jfr_opts=""
+  if [[ "${PROFILE:-0}" == 1 ]]; then
+    jfr_opts="-XX:StartFlightRecording=settings=profile,filename=$jfr_file,dumponexit=true"
+    log "JFR recording of the node -> $jfr_file"
+  fi
+  (
+    cd "$ROOT_DIR" || exit 1
+    export MRAOS_HTTP_PORT="$HTTP_PORT" \
+      MRAOS_DATABASE_EMBEDDED_PORT="$PG_PORT" \
+      MRAOS_KAFKA_EMBEDDED_PORT="$KAFKA_PORT" \
+      MRAOS_KAFKA_EMBEDDED_CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" \
+      MRAOS_SECURITY_EMBEDDED_ISSUER_PORT="$ISSUER_PORT" \
+      MRAOS_NODE_DATA_DIR="$DATA_DIR"
+    local setting
+    for setting in "$@"; do
+      export "${setting?}"
+    done
+    # shellcheck disable=SC2086
+    exec java ${NODE_OPTS:-} ${NODE_JAVA_OPTS:-} $jfr_opts -jar target/mraos.jar
+  ) > "$node_log" 2>&1 &
+  SERVER_PID=$!
+  log "Node PID $SERVER_PID, log $node_log"
+}
+
 require_free_port() {
   local port=$1
   if ss -ltn "( sport = :$port )" | grep -q LISTEN; then

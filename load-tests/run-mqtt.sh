@@ -131,29 +131,11 @@ fi
 # --- the node, on the same broker
 java -cp "$CP" mraos.load.mqtt.BenchPlant "$DATA_DIR/plant.yaml" "$LINES" "$MACHINES_PER_LINE" || die "plant file"
 NODE_LOG="$RESULTS_DIR/mqtt-node-$STAMP.log"
-JFR_OPTS=""
-if [[ "${PROFILE:-0}" == 1 ]]; then
-  JFR_FILE="$RESULTS_DIR/mqtt-node-$STAMP.jfr"
-  JFR_OPTS="-XX:StartFlightRecording=settings=profile,filename=$JFR_FILE,dumponexit=true"
-  log "JFR recording of the node -> $JFR_FILE"
-fi
 log "Starting a node: MQTT $BROKER, HTTP $HTTP_PORT, PostgreSQL $PG_PORT, Kafka $KAFKA_PORT/$KAFKA_CONTROLLER_PORT, data $DATA_DIR"
-(
-  cd "$ROOT_DIR" || exit 1
-  export MRAOS_HTTP_PORT="$HTTP_PORT" \
-    MRAOS_DATABASE_EMBEDDED_PORT="$PG_PORT" \
-    MRAOS_KAFKA_EMBEDDED_PORT="$KAFKA_PORT" \
-    MRAOS_KAFKA_EMBEDDED_CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" \
-    MRAOS_SECURITY_EMBEDDED_ISSUER_PORT="$ISSUER_PORT" \
-    MRAOS_NODE_DATA_DIR="$DATA_DIR" \
-    MRAOS_NODE_NAME="mqtt-load-test" \
-    MRAOS_PLANT_MODEL="$DATA_DIR/plant.yaml" \
-    MRAOS_MQTT_URL="$BROKER"
-  # shellcheck disable=SC2086
-  exec java ${NODE_JAVA_OPTS:-} $JFR_OPTS -jar target/mraos.jar
-) > "$NODE_LOG" 2>&1 &
-SERVER_PID=$!
-log "Node PID $SERVER_PID, log $NODE_LOG"
+start_node "$NODE_LOG" "$RESULTS_DIR/mqtt-node-$STAMP.jfr" \
+  MRAOS_NODE_NAME=mqtt-load-test \
+  MRAOS_PLANT_MODEL="$DATA_DIR/plant.yaml" \
+  MRAOS_MQTT_URL="$BROKER"
 wait_ready "http://localhost:$HTTP_PORT/health/ready" 300 "$SERVER_PID"
 PG_PID="$(head -1 "$DATA_DIR/postgres/postmaster.pid")"
 NODE_CPU="node:$SERVER_PID,postgres:$PG_PID+,mosquitto:$BROKER_PID,driver:self"

@@ -64,31 +64,12 @@ NODE_HEAP="${NODE_HEAP-1g}"
 HEAP_OPTS=""
 [[ -n "$NODE_HEAP" ]] && HEAP_OPTS="-Xms$NODE_HEAP -Xmx$NODE_HEAP -XX:+AlwaysPreTouch"
 
-JFR_OPTS=""
-if [[ "${PROFILE:-0}" == 1 ]]; then
-  JFR_FILE="$RESULTS_DIR/mraos-$(date +%Y%m%d-%H%M%S).jfr"
-  JFR_OPTS="-XX:StartFlightRecording=settings=profile,filename=$JFR_FILE,dumponexit=true"
-  log "JFR recording of the node -> $JFR_FILE"
-fi
-
 log "Starting a node: HTTP $HTTP_PORT, PostgreSQL $PG_PORT ($FSYNC_LABEL), Kafka $KAFKA_PORT/$KAFKA_CONTROLLER_PORT, issuer $ISSUER_PORT, data $DATA_DIR, JVM: $HEAP_OPTS ${NODE_JAVA_OPTS:-}"
-(
-  cd "$ROOT_DIR" || exit 1
-  export MRAOS_HTTP_PORT="$HTTP_PORT" \
-    MRAOS_DATABASE_EMBEDDED_PORT="$PG_PORT" \
-    MRAOS_KAFKA_EMBEDDED_PORT="$KAFKA_PORT" \
-    MRAOS_KAFKA_EMBEDDED_CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" \
-    MRAOS_SECURITY_EMBEDDED_ISSUER_PORT="$ISSUER_PORT" \
-    MRAOS_NODE_DATA_DIR="$DATA_DIR" \
-    MRAOS_NODE_NAME="load-test" \
-    MRAOS_SECURITY_RATE_LIMIT_REQUESTS_PER_MINUTE="${RATE_LIMIT:-10000000}" \
-    MRAOS_DATABASE_EMBEDDED_FSYNC="$FSYNC"
-  [[ -n "${MAX_IN_FLIGHT:-}" ]] && export MRAOS_HTTP_MAX_IN_FLIGHT="$MAX_IN_FLIGHT"
-  # shellcheck disable=SC2086
-  exec java $HEAP_OPTS ${NODE_JAVA_OPTS:-} $JFR_OPTS -jar target/mraos.jar
-) > "$NODE_LOG" 2>&1 &
-SERVER_PID=$!
-log "Node PID $SERVER_PID, log $NODE_LOG"
+NODE_OPTS="$HEAP_OPTS" start_node "$NODE_LOG" "$RESULTS_DIR/mraos-$(date +%Y%m%d-%H%M%S).jfr" \
+  MRAOS_NODE_NAME=load-test \
+  MRAOS_SECURITY_RATE_LIMIT_REQUESTS_PER_MINUTE="${RATE_LIMIT:-10000000}" \
+  MRAOS_DATABASE_EMBEDDED_FSYNC="$FSYNC" \
+  ${MAX_IN_FLIGHT:+MRAOS_HTTP_MAX_IN_FLIGHT="$MAX_IN_FLIGHT"}
 wait_ready "$BASE/health/ready" 240 "$SERVER_PID"
 
 SIM_ARGS=(-Dbase="$BASE" -Dissuer="$ISSUER")
