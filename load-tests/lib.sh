@@ -10,17 +10,36 @@ mkdir -p "$RESULTS_DIR"
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# Builds target/mraos.jar (+ target/lib) and compiles the load tests, unless SKIP_BUILD=1.
+# Builds target/mraos.jar (+ target/lib) and compiles a load-test project, unless SKIP_BUILD=1. $1: the project
+# (default: the Gatling one, load-tests), $2: its Maven phase (default test-compile).
 build_all() {
+  local project=${1:-$LOAD_DIR} phase=${2:-test-compile}
   if [[ "${SKIP_BUILD:-0}" == 1 ]]; then
-    log "SKIP_BUILD=1: using the existing target/mraos.jar and load-tests/target"
+    log "SKIP_BUILD=1: using the existing target/mraos.jar and $project/target"
   else
     log "Building MRAOS (mvn -B -q package -DskipTests)"
     (cd "$ROOT_DIR" && mvn -B -q package -DskipTests) || die "MRAOS build failed"
-    log "Compiling the load tests"
-    (cd "$LOAD_DIR" && mvn -B -q test-compile) || die "load-tests build failed"
+    log "Compiling $project"
+    (cd "$project" && mvn -B -q "$phase") || die "$project build failed"
   fi
-  [[ -f "$ROOT_DIR/target/mraos.jar" ]] || die "target/mraos.jar is missing (build without SKIP_BUILD=1)"
+  [[ -f "$ROOT_DIR/target/mraos.jar" && -d "$ROOT_DIR/target/lib" ]] || die "target/mraos.jar or target/lib is missing (build without SKIP_BUILD=1)"
+}
+
+# Stops the node of start_node (SERVER_PID) and, if it had to be killed, the embedded PostgreSQL it left behind (by
+# the pid file in DATA_DIR).
+stop_node() {
+  if [[ -n "${SERVER_PID:-}" ]]; then
+    log "Stopping the node (PID $SERVER_PID)"
+    stop_pid "$SERVER_PID" 90
+  fi
+  if [[ -r "$DATA_DIR/postgres/postmaster.pid" ]]; then
+    local pm
+    pm="$(head -1 "$DATA_DIR/postgres/postmaster.pid")"
+    if [[ -n "$pm" ]] && kill -0 "$pm" 2>/dev/null && grep -q postgres "/proc/$pm/comm" 2>/dev/null; then
+      log "Stopping the embedded PostgreSQL left behind (PID $pm)"
+      stop_pid "$pm" 30
+    fi
+  fi
 }
 
 # Starts a node of the benchmark's own in the background, from the repository root, with the caller's HTTP_PORT,

@@ -38,15 +38,7 @@ MQTT_SUMMARY="$RESULTS_DIR/mqtt-summary.tsv"
 MQTT_DIR="$LOAD_DIR/mqtt"
 
 [[ -x "$MOSQUITTO" ]] || die "Mosquitto is needed at $MOSQUITTO (Debian: apt-get install mosquitto; or set MOSQUITTO)"
-if [[ "${SKIP_BUILD:-0}" == 1 ]]; then
-  log "SKIP_BUILD=1: using the existing target/mraos.jar and load-tests/mqtt/target"
-else
-  log "Building MRAOS (mvn -B -q package -DskipTests)"
-  (cd "$ROOT_DIR" && mvn -B -q package -DskipTests) || die "MRAOS build failed"
-  log "Compiling the MQTT load driver"
-  (cd "$MQTT_DIR" && mvn -B -q compile) || die "load-tests/mqtt build failed"
-fi
-[[ -f "$ROOT_DIR/target/mraos.jar" && -d "$ROOT_DIR/target/lib" ]] || die "target/mraos.jar or target/lib is missing"
+build_all "$MQTT_DIR" compile
 [[ -f "$MQTT_DIR/target/classes/mraos/load/mqtt/MqttLoadDriver.class" ]] || die "the driver is not compiled"
 for port in "$MQTT_PORT" "$HTTP_PORT" "$PG_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$ISSUER_PORT"; do require_free_port "$port"; done
 
@@ -57,15 +49,7 @@ BROKER_PID="" CEILING_PID="" SERVER_PID=""
 
 cleanup() {
   if [[ -n "$CEILING_PID" ]]; then log "Stopping the ceiling subscriber (PID $CEILING_PID)"; stop_pid "$CEILING_PID" 10; fi
-  if [[ -n "$SERVER_PID" ]]; then log "Stopping the node (PID $SERVER_PID)"; stop_pid "$SERVER_PID" 90; fi
-  if [[ -r "$DATA_DIR/postgres/postmaster.pid" ]]; then
-    local pm
-    pm="$(head -1 "$DATA_DIR/postgres/postmaster.pid")"
-    if [[ -n "$pm" ]] && kill -0 "$pm" 2>/dev/null && grep -q postgres "/proc/$pm/comm" 2>/dev/null; then
-      log "Stopping the embedded PostgreSQL left behind (PID $pm)"
-      stop_pid "$pm" 30
-    fi
-  fi
+  stop_node
   if [[ -n "$BROKER_PID" ]]; then log "Stopping Mosquitto (PID $BROKER_PID)"; stop_pid "$BROKER_PID" 10; fi
   if [[ "${KEEP_DATA:-0}" != 1 ]]; then rm -rf "$DATA_DIR"; else log "Data kept in $DATA_DIR"; fi
 }

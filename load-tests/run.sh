@@ -39,19 +39,7 @@ SERVER_PID=""
 
 cleanup() {
   stop_gatling
-  if [[ -n "$SERVER_PID" ]]; then
-    log "Stopping the node (PID $SERVER_PID)"
-    stop_pid "$SERVER_PID" 90
-  fi
-  # the embedded PostgreSQL normally stops with the node; if the node had to be killed, stop it by its own pid file
-  if [[ -r "$DATA_DIR/postgres/postmaster.pid" ]]; then
-    local pm
-    pm="$(head -1 "$DATA_DIR/postgres/postmaster.pid")"
-    if [[ -n "$pm" ]] && kill -0 "$pm" 2>/dev/null && grep -q postgres "/proc/$pm/comm" 2>/dev/null; then
-      log "Stopping the embedded PostgreSQL left behind (PID $pm)"
-      stop_pid "$pm" 30
-    fi
-  fi
+  stop_node
   if [[ "${KEEP_DATA:-0}" != 1 ]]; then rm -rf "$DATA_DIR"; else log "Data kept in $DATA_DIR"; fi
 }
 trap cleanup EXIT
