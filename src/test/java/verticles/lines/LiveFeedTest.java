@@ -39,6 +39,9 @@ class LiveFeedTest {
     vertx = Vertx.vertx();
     client = vertx.createWebSocketClient();
     mes = MesMqttPublisher.connect(vertx, node.config().mqtt().url(), "mes-live-test").await();
+    // a count published before the line's first subscription on a fresh broker would have no session to wait in
+    await("lines connected").atMost(Duration.ofSeconds(20)).until(() -> node.api.get("/health/ready", null).body()
+        .contains("\"line-line2\":{\"up\":true"));
   }
 
   @AfterAll
@@ -59,8 +62,10 @@ class LiveFeedTest {
     String material = Plant.unique("MAT");
     String erp = node.token("erp-connector");
     node.api.postJson(ErpRoutes.MATERIALS, erp, Plant.materials(Plant.material(material, "A-1", "Panel")));
-    String id = node.api.postJson(ErpRoutes.WORK_ORDERS, erp, Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP"),
-        Plant.bomLine(material, "A-1", "Panel", 400))).json().getString("mraos_work_order_id");
+    testsupport.Api.Response created = node.api.postJson(ErpRoutes.WORK_ORDERS, erp, Plant.workOrderEvent("work_order.created",
+        Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 400)));
+    assertThat(created.status()).as(created.toString()).isEqualTo(200);
+    String id = created.json().getString("mraos_work_order_id");
     List<JsonObject> line2 = new CopyOnWriteArrayList<>();
     List<JsonObject> line1 = new CopyOnWriteArrayList<>();
     open("lines=line2&access_token=" + node.token("supervisor"), line2);
@@ -72,8 +77,13 @@ class LiveFeedTest {
 
     mes.publish(MesMqttPublisher.countTopic("line2", "M-203"), MesMqttPublisher.count("M-203", id, Instant.now(), 5, 5)).await();
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> line2.stream().anyMatch(e -> "work_order_progress".equals(e.getString("type"))
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> line2.stream().anyMatch(e -> "work_order_progress".equals(e.getString("type"))
         && id.equals(e.getJsonObject("data").getString("mraos_work_order_id"))));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("No progress of " + id + " on the line2 screen (it got " + line2 + "); refused by the line: "
+          + deadLetters(id), e);
+    }
     JsonObject progress = line2.stream().filter(e -> "work_order_progress".equals(e.getString("type"))).findFirst().orElseThrow();
     assertThat(progress.getJsonObject("data").getInteger("quantity_produced")).isEqualTo(5);
     assertThat(progress.getString("line_id")).isEqualTo("line2");
@@ -105,5 +115,11 @@ class LiveFeedTest {
         .setHost("localhost").setURI("/api/v1/live?lines=line2")).await()).hasMessageContaining("401");
     assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions().setPort(node.config().http().port())
         .setHost("localhost").setURI("/api/v1/live?access_token=garbage")).await()).hasMessageContaining("401");
+  }
+
+  /** What the line refused about this work order, if anything (to tell a refusal from a message that never came). */
+  private static String deadLetters(String workOrder) {
+    return node.db.rows("SELECT error_message FROM integration_failures WHERE original_message::text LIKE ?", "%" + workOrder + "%")
+        .toString();
   }
 }
