@@ -73,6 +73,25 @@ start_node() {
   log "Node PID $SERVER_PID, log $node_log"
 }
 
+# Runs SIMULATION once per item of RATES ("rate" or "rate:seconds"), in order, at a constant rate, labelled PREFIX-rate,
+# with the further arguments; without RATES, once, labelled PREFIX, with the arguments alone.
+run_rates() {
+  local simulation=$1 prefix=$2 first=1 item rate
+  shift 2
+  if [[ -z "${RATES:-}" ]]; then
+    run_gatling "$simulation" "$prefix" "$@"
+    return
+  fi
+  for item in $RATES; do
+    ((first)) || sleep "${PAUSE_BETWEEN:-10}"
+    first=0
+    rate="${item%%:*}"
+    local per_run=()
+    [[ "$item" == *:* ]] && per_run=(-Dduration="${item#*:}")
+    run_gatling "$simulation" "$prefix-$rate" -Dmode=constant -Drate="$rate" "$@" "${per_run[@]}"
+  done
+}
+
 require_free_port() {
   local port=$1
   if ss -ltn "( sport = :$port )" | grep -q LISTEN; then

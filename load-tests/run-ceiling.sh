@@ -42,17 +42,5 @@ if ((${SERVER_WARMUP_SECONDS:-30} > 0)); then
     -Dduration="${SERVER_WARMUP_SECONDS:-30}" -Dwarmup=0
   sleep "${PAUSE_BETWEEN:-10}"
 fi
-if [[ -n "${RATES:-}" ]]; then
-  first=1
-  for item in $RATES; do # "rate" or "rate:seconds"
-    ((first)) || sleep "${PAUSE_BETWEEN:-10}"
-    first=0
-    rate="${item%%:*}"
-    per_run=()
-    [[ "$item" == *:* ]] && per_run=(-Dduration="${item#*:}")
-    run_gatling CeilingSimulation "ceiling-$rate" -Dbase="$BASE" -Dmode=constant -Drate="$rate" "$@" "${per_run[@]}"
-  done
-else
-  run_gatling CeilingSimulation ceiling -Dbase="$BASE" "$@"
-fi
+run_rates CeilingSimulation ceiling -Dbase="$BASE" "$@"
 log "Figures: $SUMMARY"

@@ -67,17 +67,5 @@ if ((${NODE_WARMUP_SECONDS:-60} > 0)); then
     -Dduration="${NODE_WARMUP_SECONDS:-60}" -Dwarmup=0
   sleep "${PAUSE_BETWEEN:-10}"
 fi
-if [[ -n "${RATES:-}" ]]; then
-  first=1
-  for item in $RATES; do # "rate" or "rate:seconds"
-    ((first)) || sleep "${PAUSE_BETWEEN:-10}"
-    first=0
-    rate="${item%%:*}"
-    per_run=()
-    [[ "$item" == *:* ]] && per_run=(-Dduration="${item#*:}")
-    run_gatling WorkOrderIntakeSimulation "mraos-$FSYNC_LABEL-$rate" "${SIM_ARGS[@]}" -Dmode=constant -Drate="$rate" "$@" "${per_run[@]}"
-  done
-else
-  run_gatling WorkOrderIntakeSimulation "mraos-$FSYNC_LABEL" "${SIM_ARGS[@]}" "$@"
-fi
+run_rates WorkOrderIntakeSimulation "mraos-$FSYNC_LABEL" "${SIM_ARGS[@]}" "$@"
 log "Figures: $SUMMARY"
