@@ -50,11 +50,19 @@ class LiveFeedTest {
     node.close();
   }
 
+  /**
+   * Opens a screen. The handler is set on the connection's event loop as the handshake completes: set after
+   * {@code await()} returns (on the test's thread), it could miss the snapshot the node sends at once.
+   */
   static WebSocket open(String query, List<JsonObject> into) {
-    WebSocket ws = client.connect(new WebSocketConnectOptions().setPort(node.config().http().port()).setHost("localhost")
-        .setURI("/api/v1/live?" + query)).await();
-    ws.textMessageHandler(text -> into.add(new JsonObject(text)));
-    return ws;
+    return client.connect(new WebSocketConnectOptions().setPort(node.config().http().port()).setHost("localhost")
+            .setURI("/api/v1/live?" + query))
+        .andThen(ar -> {
+          if (ar.succeeded()) {
+            ar.result().textMessageHandler(text -> into.add(new JsonObject(text)));
+          }
+        })
+        .await();
   }
 
   @Test
