@@ -267,7 +267,7 @@ public record MraosConfig(
 
   public record ErpConfig(ExternalSystem system, String completionReportPath, String consumptionReportPath,
                           String materialsPath, String workOrdersPath, int pageSize, String consumptionDropDir,
-                          String consumptionFileFormat) {
+                          String consumptionFileFormat, IntakeConfig intake) {
     static ErpConfig from(Settings s) {
       Settings paths = s.section("paths");
       Settings batch = s.section("consumption-batch");
@@ -277,7 +277,20 @@ public record MraosConfig(
       }
       return new ErpConfig(ExternalSystem.from("ERP", s), paths.string("completion-report"), paths.string("consumption-report"),
           paths.string("materials"), paths.string("work-orders"), s.integer("page-size", 1, 10_000),
-          batch.string("drop-dir").trim(), format);
+          batch.string("drop-dir").trim(), format, IntakeConfig.from(s.section("intake")));
+    }
+  }
+
+  /**
+   * How ERP's new work orders are stored: up to {@code batchSize} orders per statement, at most
+   * {@code statementsInFlight} statements at once per gateway instance (orders arriving meanwhile gather for the next).
+   */
+  public record IntakeConfig(int batchSize, int statementsInFlight) {
+    /** Each order in a statement of its own, as soon as it comes. */
+    public static final IntakeConfig ONE_AT_A_TIME = new IntakeConfig(1, Integer.MAX_VALUE);
+
+    static IntakeConfig from(Settings s) {
+      return new IntakeConfig(s.integer("batch-size", 1, 1_000), s.integer("statements-in-flight", 1, 1_000));
     }
   }
 

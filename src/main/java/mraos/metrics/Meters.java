@@ -19,6 +19,9 @@ public final class Meters {
   /** Events relayed from the outbox to Kafka. */
   public static final String OUTBOX_RELAYED = "mraos.outbox.relayed";
 
+  /** ERP work orders stored per statement of the intake (how much the intake batches under load). */
+  public static final String INTAKE_BATCH_ORDERS = "mraos.intake.batch.orders";
+
   /** Calls to an external system by outcome (delivered or the error class). */
   public static final String OUTBOUND_ATTEMPTS = "mraos.outbound.attempts";
   /** Each system's circuit breaker: 0 closed, 1 half-open, 2 open. */

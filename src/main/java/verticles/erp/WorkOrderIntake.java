@@ -1,15 +1,16 @@
 package verticles.erp;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
 import mraos.Addresses;
+import mraos.config.MraosConfig.IntakeConfig;
 import mraos.events.Envelope;
 import mraos.events.Outbox;
 import mraos.http.ApiError;
@@ -25,9 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,41 +37,6 @@ import java.util.Objects;
 public final class WorkOrderIntake {
 
   public static final String INTEGRATION_TYPE = "erp_work_order_inbound";
-
-  /**
-   * Materials check, order, bill of materials and event in one statement (one round trip, one commit): the BOM's
-   * materials are read, and the order is only inserted when every one of them is known (all of it or none). Answers
-   * one row {@code kind = 'order'} with the new id (none when nothing was inserted: an unknown material, or a duplicate)
-   * and one row {@code kind = 'material'} per known material, for the availability warnings.
-   */
-  static final String CREATE = """
-      WITH mat AS (
-        SELECT material_id, part_number, is_active, available_quantity FROM materials WHERE material_id = ANY($16::text[])
-      ), known AS (
-        SELECT (SELECT count(*) FROM mat) = (SELECT count(DISTINCT m) FROM unnest($16::text[]) AS m) AS all_known
-      ), wo AS (
-        INSERT INTO work_orders (work_order_id, erp_work_order_id, work_order_number, product_id, product_name,
-            product_variant, quantity_ordered, unit_of_measure, priority, due_date, customer_order_id, production_line,
-            special_instructions, erp_event_at, created_at, updated_at)
-        SELECT 'WO-' || nextval('work_order_number_seq'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14
-          FROM known WHERE known.all_known
-        ON CONFLICT (erp_work_order_id) DO NOTHING
-        RETURNING work_order_id
-      ), bom AS (
-        INSERT INTO work_order_bom (work_order_id, line_no, material_id, part_number, part_name, quantity_required, unit_of_measure)
-        SELECT wo.work_order_id, b.line_no, b.material_id, b.part_number, b.part_name, b.quantity_required, b.unit_of_measure
-          FROM wo, unnest($15::int[], $16::text[], $17::text[], $18::text[], $19::numeric[], $20::text[])
-               AS b(line_no, material_id, part_number, part_name, quantity_required, unit_of_measure)
-      ), event AS (
-        INSERT INTO outbox_events (topic, message_key, envelope)
-        SELECT $21, wo.work_order_id, jsonb_set($22::jsonb, '{payload,work_order,mraos_work_order_id}', to_jsonb(wo.work_order_id))
-          FROM wo
-      )
-      SELECT 'order' AS kind, work_order_id::text AS id, NULL::text AS part_number, NULL::boolean AS is_active,
-             NULL::numeric AS available_quantity
-        FROM wo
-      UNION ALL
-      SELECT 'material', material_id::text, part_number::text, is_active, available_quantity FROM mat""";
 
   static final String EXISTING_ID = "SELECT work_order_id FROM work_orders WHERE erp_work_order_id = $1";
 
@@ -169,12 +133,21 @@ public final class WorkOrderIntake {
   private final Clock clock;
   private final String workOrdersTopic;
   private final IntegrationFailures failures;
+  private final IntakeBatches creates;
 
-  public WorkOrderIntake(Pool pool, Clock clock, String workOrdersTopic, IntegrationFailures failures) {
+  /** One instance per verticle: new orders are stored in batches gathered on its event loop ({@code erp.intake}). */
+  public WorkOrderIntake(Pool pool, Clock clock, String workOrdersTopic, IntegrationFailures failures, IntakeConfig batching,
+                         MeterRegistry meters) {
     this.pool = Objects.requireNonNull(pool);
     this.clock = Objects.requireNonNull(clock);
     this.workOrdersTopic = Objects.requireNonNull(workOrdersTopic);
     this.failures = Objects.requireNonNull(failures);
+    this.creates = new IntakeBatches(pool, workOrdersTopic, batching, meters);
+  }
+
+  /** For a single event now and then (a retry, a reconciliation): each new order in a statement of its own. */
+  public WorkOrderIntake(Pool pool, Clock clock, String workOrdersTopic, IntegrationFailures failures) {
+    this(pool, clock, workOrdersTopic, failures, IntakeConfig.ONE_AT_A_TIME, new SimpleMeterRegistry());
   }
 
   public Future<Outcome> apply(ErpWorkOrderEvent event, Origin origin) {
@@ -190,31 +163,16 @@ public final class WorkOrderIntake {
     List<BomLine> bom = order.billOfMaterials() == null ? List.of() : order.billOfMaterials();
     Instant now = clock.instant();
     WorkOrder draft = newWorkOrder(order, event.timestamp(), now, bom);
-    JsonObject envelope = event("work_order.received", draft, now, origin);
-    Tuple params = Tuple.from(new Object[] {
-        order.erpWorkOrderId(), order.workOrderNumber(), order.productId(), order.productName(), order.productVariant(),
-        numeric(order.quantityOrdered()), order.unitOfMeasure(), order.priority(), utc(order.dueDate()),
-        order.customerOrderId(), order.productionLine(), order.specialInstructions(), utc(event.timestamp()), utc(now)});
-    addBom(params, bom);
-    params.addString(workOrdersTopic).addValue(envelope);
-    return pool.preparedQuery(CREATE).execute(params).compose(rows -> {
-      String id = null;
-      Map<String, MaterialAvailability.Material> known = new HashMap<>();
-      for (Row row : rows) {
-        if ("order".equals(row.getString("kind"))) {
-          id = row.getString("id");
-        } else {
-          known.put(row.getString("id"), MaterialAvailability.Material.of(row));
-        }
-      }
-      MaterialAvailability.Result availability = MaterialAvailability.evaluate(bom, known);
+    String envelope = event("work_order.received", draft, now, origin).encode();
+    return creates.store(new IntakeBatches.NewOrder(order, bom, event.timestamp(), now, envelope)).compose(stored -> {
+      MaterialAvailability.Result availability = MaterialAvailability.evaluate(bom, stored.materials());
       if (!availability.allKnown()) {
         return refuseUnknownMaterials(availability, origin);
       }
-      if (id == null) {
+      if (stored.workOrderId() == null) {
         return duplicate(order.erpWorkOrderId());
       }
-      return Future.succeededFuture(new Created(withId(draft, id), availability.warnings()));
+      return Future.succeededFuture(new Created(withId(draft, stored.workOrderId()), availability.warnings()));
     });
   }
 

@@ -1,0 +1,260 @@
+package verticles.erp;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.data.Numeric;
+import mraos.config.MraosConfig.IntakeConfig;
+import mraos.metrics.Meters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import verticles.workorders.BomLine;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Stores new work orders in batches: each batch is one statement, so one round trip and one commit, for however many
+ * orders arrived while the previous statements ran. At most {@code erp.intake.statements-in-flight} statements run at
+ * once per instance; an order arriving while fewer run goes out at once (alone when the node is quiet, so batching
+ * adds no wait), the others gather for the next statement, up to {@code erp.intake.batch-size} orders. Every order
+ * keeps its own outcome: stored, or not stored because a material is unknown or its ERP id exists already. Should the
+ * database refuse a batch (a value one order carries, say), each of its orders is tried again alone, so one bad order
+ * cannot fail the others. One instance per verticle, used on its event loop only.
+ */
+final class IntakeBatches {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IntakeBatches.class);
+
+  /**
+   * Materials check, orders, bills of materials and events in one statement. The orders come as parallel arrays
+   * indexed by {@code n}, their BOM lines likewise with their order's {@code n}. An order is inserted only when every
+   * one of its materials is known (all of it or none) and its ERP id is new. Answers one row {@code kind = 'order'}
+   * per inserted order ({@code n} and its new id) and one row {@code kind = 'material'} per known material named, for
+   * the unknown-material refusals and the availability warnings.
+   */
+  static final String CREATE = """
+      WITH o AS (
+        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[],
+                             $9::text[], $10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::text[],
+                             $23::timestamptz[])
+          AS o(n, erp_work_order_id, work_order_number, product_id, product_name, product_variant, quantity_ordered,
+               unit_of_measure, priority, due_date, customer_order_id, production_line, special_instructions, erp_event_at,
+               envelope, received_at)
+      ), b AS (
+        SELECT * FROM unnest($16::int[], $17::int[], $18::text[], $19::text[], $20::text[], $21::numeric[], $22::text[])
+          AS b(n, line_no, material_id, part_number, part_name, quantity_required, unit_of_measure)
+      ), mat AS (
+        SELECT material_id, part_number, is_active, available_quantity FROM materials WHERE material_id = ANY($18::text[])
+      ), wo AS (
+        INSERT INTO work_orders (work_order_id, erp_work_order_id, work_order_number, product_id, product_name,
+            product_variant, quantity_ordered, unit_of_measure, priority, due_date, customer_order_id, production_line,
+            special_instructions, erp_event_at, created_at, updated_at)
+        SELECT 'WO-' || nextval('work_order_number_seq'), o.erp_work_order_id, o.work_order_number, o.product_id,
+               o.product_name, o.product_variant, o.quantity_ordered, o.unit_of_measure, o.priority, o.due_date,
+               o.customer_order_id, o.production_line, o.special_instructions, o.erp_event_at, o.received_at, o.received_at
+          FROM o
+         WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.n = o.n
+                              AND NOT EXISTS (SELECT 1 FROM mat WHERE mat.material_id = b.material_id))
+         ORDER BY o.n
+        ON CONFLICT (erp_work_order_id) DO NOTHING
+        RETURNING work_order_id, erp_work_order_id
+      ), created AS (
+        SELECT o.n, wo.work_order_id, o.envelope FROM wo JOIN o ON o.erp_work_order_id = wo.erp_work_order_id
+      ), bom AS (
+        INSERT INTO work_order_bom (work_order_id, line_no, material_id, part_number, part_name, quantity_required,
+            unit_of_measure)
+        SELECT c.work_order_id, b.line_no, b.material_id, b.part_number, b.part_name, b.quantity_required, b.unit_of_measure
+          FROM created c JOIN b ON b.n = c.n
+      ), event AS (
+        INSERT INTO outbox_events (topic, message_key, envelope)
+        SELECT $24, c.work_order_id,
+               jsonb_set(c.envelope::jsonb, '{payload,work_order,mraos_work_order_id}', to_jsonb(c.work_order_id))
+          FROM created c ORDER BY c.n
+      )
+      SELECT 'order' AS kind, n, work_order_id::text AS id, NULL::text AS part_number, NULL::boolean AS is_active,
+             NULL::numeric AS available_quantity
+        FROM created
+      UNION ALL
+      SELECT 'material', NULL, material_id::text, part_number::text, is_active, available_quantity FROM mat""";
+
+  /**
+   * A new order waiting to be stored. {@code envelope}: its {@code work_order.received} event as JSON text, the new
+   * id to be set at {@code payload.work_order.mraos_work_order_id}. {@code receivedAt}: its created and updated time.
+   */
+  record NewOrder(ErpWorkOrderEvent.Order order, List<BomLine> bom, Instant erpEventAt, Instant receivedAt, String envelope) {
+  }
+
+  /**
+   * What the statement said about one order. {@code workOrderId} null: not inserted (a material unknown, or the ERP id
+   * exists already). {@code materials}: the known materials the batch named, by id.
+   */
+  record Stored(String workOrderId, Map<String, MaterialAvailability.Material> materials) {
+  }
+
+  private record Waiting(NewOrder order, Promise<Stored> promise) {
+  }
+
+  private final Pool pool;
+  private final String topic;
+  private final IntakeConfig config;
+  private final DistributionSummary ordersPerStatement;
+  private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
+  private int inFlight;
+
+  IntakeBatches(Pool pool, String topic, IntakeConfig config, MeterRegistry meters) {
+    this.pool = Objects.requireNonNull(pool);
+    this.topic = Objects.requireNonNull(topic);
+    this.config = Objects.requireNonNull(config);
+    this.ordersPerStatement = DistributionSummary.builder(Meters.INTAKE_BATCH_ORDERS)
+        .description("ERP work orders stored per statement").register(meters);
+  }
+
+  /** Stores the order with the next statement. */
+  Future<Stored> store(NewOrder order) {
+    Promise<Stored> promise = Promise.promise();
+    queue.add(new Waiting(order, promise));
+    drain();
+    return promise.future();
+  }
+
+  private void drain() {
+    while (inFlight < config.statementsInFlight() && !queue.isEmpty()) {
+      List<Waiting> batch = next();
+      inFlight++;
+      run(batch).onComplete(ar -> {
+        inFlight--;
+        drain();
+      });
+    }
+  }
+
+  /** The next batch: queued orders in their order, one per ERP id (a second one waits for the next batch). */
+  private List<Waiting> next() {
+    List<Waiting> batch = new ArrayList<>(Math.min(queue.size(), config.batchSize()));
+    Set<String> erpIds = new HashSet<>();
+    for (Iterator<Waiting> it = queue.iterator(); it.hasNext() && batch.size() < config.batchSize(); ) {
+      Waiting w = it.next();
+      if (erpIds.add(w.order().order().erpWorkOrderId())) {
+        batch.add(w);
+        it.remove();
+      }
+    }
+    return batch;
+  }
+
+  private Future<Void> run(List<Waiting> batch) {
+    ordersPerStatement.record(batch.size());
+    return pool.preparedQuery(CREATE).execute(params(batch)).transform(ar -> {
+      if (ar.succeeded()) {
+        complete(batch, ar.result());
+      } else if (batch.size() == 1) {
+        batch.get(0).promise().fail(ar.cause());
+      } else {
+        LOG.warn("A batch of {} work orders was refused ({}); storing each on its own", batch.size(), ar.cause().getMessage());
+        List<Future<Void>> alone = new ArrayList<>(batch.size());
+        for (Waiting w : batch) {
+          alone.add(run(List.of(w)));
+        }
+        return Future.join(alone).mapEmpty();
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private static void complete(List<Waiting> batch, RowSet<Row> rows) {
+    String[] ids = new String[batch.size()];
+    Map<String, MaterialAvailability.Material> materials = new HashMap<>();
+    for (Row row : rows) {
+      if ("order".equals(row.getString("kind"))) {
+        ids[row.getInteger("n")] = row.getString("id");
+      } else {
+        materials.put(row.getString("id"), MaterialAvailability.Material.of(row));
+      }
+    }
+    for (int n = 0; n < batch.size(); n++) {
+      batch.get(n).promise().complete(new Stored(ids[n], materials));
+    }
+  }
+
+  private Tuple params(List<Waiting> batch) {
+    int size = batch.size();
+    Integer[] n = new Integer[size];
+    String[] erpId = new String[size];
+    String[] number = new String[size];
+    String[] productId = new String[size];
+    String[] productName = new String[size];
+    String[] variant = new String[size];
+    Numeric[] quantity = new Numeric[size];
+    String[] unit = new String[size];
+    String[] priority = new String[size];
+    OffsetDateTime[] due = new OffsetDateTime[size];
+    String[] customerOrder = new String[size];
+    String[] line = new String[size];
+    String[] instructions = new String[size];
+    OffsetDateTime[] erpEventAt = new OffsetDateTime[size];
+    String[] envelope = new String[size];
+    OffsetDateTime[] receivedAt = new OffsetDateTime[size];
+    List<Integer> bomOrder = new ArrayList<>();
+    List<BomLine> bom = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      NewOrder o = batch.get(i).order();
+      ErpWorkOrderEvent.Order order = o.order();
+      n[i] = i;
+      erpId[i] = order.erpWorkOrderId();
+      number[i] = order.workOrderNumber();
+      productId[i] = order.productId();
+      productName[i] = order.productName();
+      variant[i] = order.productVariant();
+      quantity[i] = numeric(order.quantityOrdered());
+      unit[i] = order.unitOfMeasure();
+      priority[i] = order.priority();
+      due[i] = utc(order.dueDate());
+      customerOrder[i] = order.customerOrderId();
+      line[i] = order.productionLine();
+      instructions[i] = order.specialInstructions();
+      erpEventAt[i] = utc(o.erpEventAt());
+      envelope[i] = o.envelope();
+      receivedAt[i] = utc(o.receivedAt());
+      for (BomLine l : o.bom()) {
+        bomOrder.add(i);
+        bom.add(l);
+      }
+    }
+    return Tuple.from(new Object[] {
+        n, erpId, number, productId, productName, variant, quantity, unit, priority, due, customerOrder, line, instructions,
+        erpEventAt, envelope,
+        bomOrder.toArray(Integer[]::new),
+        bom.stream().map(BomLine::lineNo).toArray(Integer[]::new),
+        bom.stream().map(BomLine::materialId).toArray(String[]::new),
+        bom.stream().map(BomLine::partNumber).toArray(String[]::new),
+        bom.stream().map(BomLine::partName).toArray(String[]::new),
+        bom.stream().map(l -> numeric(l.quantityRequired())).toArray(Numeric[]::new),
+        bom.stream().map(BomLine::unitOfMeasure).toArray(String[]::new),
+        receivedAt, topic});
+  }
+
+  private static Numeric numeric(BigDecimal value) {
+    return value == null ? null : Numeric.create(value);
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+}
