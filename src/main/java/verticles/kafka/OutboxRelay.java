@@ -16,11 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * Moves committed events from {@code outbox_events} to Kafka, oldest first, and deletes them once Kafka acknowledged
- * them (at least once; consumers deduplicate on the envelope's message_id). One relay works at a time in the whole
+ * them (at least once; consumers deduplicate on the envelope's message_id): a round takes the oldest events out in one
+ * statement and commits that only once every send succeeded. One relay works at a time in the whole
  * cluster (a PostgreSQL advisory lock held by its transaction), which keeps events in commit order. Woken after each
  * commit on this node, and polling in case a node died with events left behind. Wake-ups are coalesced: a round starts
  * {@code kafka.outbox.coalesce-ms} after the first wake-up (and never while one is under way), so under load one
@@ -32,10 +34,17 @@ final class OutboxRelay {
 
   /** Arbitrary constant naming the relay's advisory lock ("MRAOSOBX"). */
   static final long LOCK_KEY = 0x4D52414F534F4258L;
-  static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1) AS leader";
-  static final String NEXT = """
-      SELECT event_id, topic, message_key, envelope::text AS envelope FROM outbox_events ORDER BY event_id LIMIT $1""";
-  static final String DELETE = "DELETE FROM outbox_events WHERE event_id = ANY($1)";
+  /**
+   * A round's one statement: if this transaction gets the relay's lock, the oldest events are deleted and returned (the
+   * deletion commits only once Kafka has them all; otherwise the transaction rolls back and they stay). No rows: the
+   * outbox is empty, or another node's relay holds the lock.
+   */
+  static final String TAKE = """
+      WITH leader AS (SELECT pg_try_advisory_xact_lock($1) AS leader)
+      DELETE FROM outbox_events
+       WHERE (SELECT leader FROM leader)
+         AND event_id IN (SELECT event_id FROM outbox_events ORDER BY event_id LIMIT $2)
+      RETURNING event_id, topic, message_key, envelope::text AS envelope""";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -121,27 +130,21 @@ final class OutboxRelay {
 
   /** @return how many events were relayed (0 when another node's relay holds the lock) */
   private Future<Integer> relayBatch(SqlConnection tx) {
-    return tx.preparedQuery(TRY_LOCK).execute(Tuple.of(LOCK_KEY)).compose(lock -> {
-      if (!lock.iterator().next().getBoolean("leader")) {
+    return tx.preparedQuery(TAKE).execute(Tuple.of(LOCK_KEY, config.outboxBatchSize())).compose(rows -> {
+      if (rows.size() == 0) {
         return Future.succeededFuture(0);
       }
-      return tx.preparedQuery(NEXT).execute(Tuple.of(config.outboxBatchSize())).compose(rows -> {
-        if (rows.size() == 0) {
-          return Future.succeededFuture(0);
-        }
-        List<Future<?>> sends = new ArrayList<>(rows.size());
-        List<Long> ids = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-          ids.add(row.getLong("event_id"));
-          sends.add(producer.send(KafkaProducerRecord.create(row.getString("topic"), row.getString("message_key"),
-              row.getString("envelope"))));
-        }
-        return Future.all(sends)
-            .compose(sent -> tx.preparedQuery(DELETE).execute(Tuple.of(ids.toArray(Long[]::new))))
-            .map(deleted -> {
-              relayed.increment(ids.size());
-              return ids.size();
-            });
+      List<Row> events = new ArrayList<>(rows.size());
+      rows.forEach(events::add);
+      events.sort(Comparator.comparingLong(row -> row.getLong("event_id"))); // RETURNING has no order of its own
+      List<Future<?>> sends = new ArrayList<>(events.size());
+      for (Row row : events) {
+        sends.add(producer.send(KafkaProducerRecord.create(row.getString("topic"), row.getString("message_key"),
+            row.getString("envelope"))));
+      }
+      return Future.all(sends).map(sent -> {
+        relayed.increment(events.size());
+        return events.size();
       });
     });
   }
