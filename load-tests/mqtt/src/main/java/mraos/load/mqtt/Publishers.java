@@ -101,7 +101,7 @@ final class Publishers extends VerticleBase {
     this.end = end;
     this.perNano = settings.rate() / settings.machines() / 1e9;
     this.committedPerSecond = new long[Math.max(1, settings.durationSeconds())];
-    timer = vertx.setPeriodic(1, id -> tick());
+    timer = vertx.setPeriodic(settings.tickMillis(), id -> tick());
     if (db != null) {
       pollTimer = vertx.setPeriodic(settings.pollMillis(), id -> poll());
     }
