@@ -71,6 +71,7 @@ max_queued_messages 1000000
 log_dest stderr
 log_type error
 log_type warning
+log_type notice
 EOF
 "$MOSQUITTO" -c "$DATA_DIR/mosquitto.conf" > "$RESULTS_DIR/mosquitto-$STAMP.log" 2>&1 &
 BROKER_PID=$!

@@ -40,6 +40,8 @@ final class Publishers extends VerticleBase {
   private final String clientPrefix;
   private final Map<String, Machine> byOrder = new HashMap<>();
   private final List<PublishingConnection> connections = new ArrayList<>();
+  /** Held for the whole run: Vert.x closes a client, and its connections, once it is garbage-collected. */
+  private NetClient client;
   private final List<List<Machine>> groups;
   final Histogram pubacks = new Histogram();
   /** Publish to commit (mraos mode), counts published in the measured window. */
@@ -75,7 +77,7 @@ final class Publishers extends VerticleBase {
   public Future<?> start() {
     URI uri = URI.create(settings.broker());
     List<Future<?>> connected = new ArrayList<>();
-    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
     for (List<Machine> group : groups) {
       connected.add(PublishingConnection.connect(client, uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 1883,
           clientPrefix + group.get(0).machineId, pubacks).onSuccess(c -> {
@@ -208,6 +210,7 @@ final class Publishers extends VerticleBase {
     for (PublishingConnection c : connections) {
       all.add(c.close());
     }
+    all.add(Future.join(List.copyOf(all)).eventually(() -> client.close()));
     if (db != null) {
       all.add(db.close());
     }
