@@ -314,8 +314,9 @@ public final class LineVerticle extends VerticleBase {
   }
 
   /**
-   * Held progress figures are written when their interval has passed, with the next batch if one comes first, or
-   * else on their own (no sooner than {@code atLeast} ns from now).
+   * Held progress events are written once their interval has passed: by the line's next batch while it is busy (no
+   * batch of its own, so the batch pacing stays as it is), on their own when it is quiet (no sooner than
+   * {@code atLeast} ns from now).
    */
   private void scheduleProgress(long atLeast) {
     if (progressTimer >= 0 || stopping || !progress.holdsAny()) {
@@ -324,11 +325,12 @@ public final class LineVerticle extends VerticleBase {
     long in = Math.max(atLeast, progress.nextDueIn(System.nanoTime()));
     progressTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(in + 999_999)), id -> {
       progressTimer = -1;
-      if (!flushing) {
-        flush();
+      if (flushing || !pending.isEmpty()) {
+        return; // a batch is under way or due (its timer is set): it takes what is due, and schedules again after
       }
+      flush();
       if (!flushing) {
-        scheduleProgress(0); // nothing was due after all (or nothing to write): look again when it is
+        scheduleProgress(0); // nothing was due after all: look again when it is
       }
     });
   }
