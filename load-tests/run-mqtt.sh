@@ -12,7 +12,11 @@
 # Env: LINES=10 MACHINES_PER_LINE=20 RATE=30000 (or RATES="..."; "max": as fast as the broker acknowledges)
 #      WARMUP=10 DURATION=60 (s, per run)   NODE_WARMUP_SECONDS=30 NODE_WARMUP_RATE=10000 (an unmeasured run on a fresh
 #      node first: it JIT-compiles; 0 to skip)   WINDOW=100 (QoS 1 publishes unacknowledged by the broker per machine)
-#      PUBLISHERS=2 (driver event loops)   POLL_MS=5 (how often the driver reads the commits)
+#      MACHINES_PER_CONNECTION=20 (machines sharing one MQTT connection of the driver, a line's: each on its own topic,
+#      what is due in a tick in one write; 1 = a connection each)   TICK_MS=5 (the driver sends what is due every TICK_MS
+#      ms: a publish leaves up to that much after it was due; its latency counts from when it left)
+#      PUBLISHERS=2 (driver event loops)
+#      POLL_MS=5 (how often the driver reads the commits)
 #      MQTT_PORT=11883 HTTP_PORT=18081 PG_PORT=15434 KAFKA_PORT=19192 KAFKA_CONTROLLER_PORT=19193 ISSUER_PORT=18181
 #      BROKER_MAX_INFLIGHT=500 (Mosquitto's max_inflight_messages: unacknowledged deliveries per session; keep it below
 #      lines.buffer-limit)   MOSQUITTO=/usr/sbin/mosquitto   SKIP_BUILD=1   KEEP_DATA=1   PROFILE=1 (JFR of the node)
@@ -67,6 +71,7 @@ max_queued_messages 1000000
 log_dest stderr
 log_type error
 log_type warning
+log_type notice
 EOF
 "$MOSQUITTO" -c "$DATA_DIR/mosquitto.conf" > "$RESULTS_DIR/mosquitto-$STAMP.log" 2>&1 &
 BROKER_PID=$!
@@ -82,7 +87,7 @@ driver() { # label mode rate duration warmup [more key=value]
   # shellcheck disable=SC2086
   java ${DRIVER_JAVA_OPTS:--Xms512m -Xmx1g} -cp "$CP" mraos.load.mqtt.MqttLoadDriver mode="$mode" broker="$BROKER" \
     lines="$LINES" machinesPerLine="$MACHINES_PER_LINE" rate="$rate" warmup="$warmup" duration="$duration" \
-    window="${WINDOW:-100}" publishers="${PUBLISHERS:-2}" poll="${POLL_MS:-5}" label="$label" \
+    window="${WINDOW:-100}" machinesPerConnection="${MACHINES_PER_CONNECTION:-20}" tick="${TICK_MS:-5}" publishers="${PUBLISHERS:-2}" poll="${POLL_MS:-5}" label="$label" \
     database="postgresql://127.0.0.1:$PG_PORT/mraos" results="$RESULTS_DIR/mqtt-$label-$STAMP.json" summary="$MQTT_SUMMARY" \
     "$@" 2> >(tee -a "$run_log" >&2) | tee -a "$run_log" | grep '^RESULT'
   return "${PIPESTATUS[0]}"

@@ -87,28 +87,64 @@ final class LineBatch {
   /**
    * A batch of counts only, for work orders the line knows: {@link #COUNTS} and the orders' progress events (the
    * envelope {@link Envelope#wrap} makes, around the payload {@link #counts} makes) in one statement, so in one round
-   * trip and one implicit transaction. $11 topic, $12 envelope timestamp, $13/$14 work order ids and their message ids.
+   * trip and one implicit transaction. $11 topic, $12 envelope timestamp; per work order of the batch $13 its id, $14
+   * a message id, $15 whether its progress interval has passed and $16 the status of its last event (see
+   * {@link ProgressThrottle#atOnce}: the same rule); $17/$18 other orders whose held progress event is now due, and
+   * their message ids. Returns the updated orders with {@code published}: whether their event was written.
    */
   static final String COUNTS_WITH_EVENTS = COUNTS.replace(")\nUPDATE work_orders w", "), updated AS (\nUPDATE work_orders w")
       .replace("RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status",
           "RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status)")
       + """
-      , events AS (
+      , chosen AS (
+        SELECT u.*, ids.message_id,
+               (ids.due OR u.status IS DISTINCT FROM ids.last_status OR u.quantity_produced >= u.quantity_ordered) AS published
+          FROM updated u JOIN unnest($13::text[], $14::text[], $15::bool[], $16::text[]) AS ids(work_order_id, message_id, due, last_status)
+            ON ids.work_order_id = u.work_order_id
+      ), events AS (
         INSERT INTO outbox_events (topic, message_key, envelope)
-        SELECT $11, u.work_order_id, jsonb_build_object('version', '%s', 'message_id', ids.message_id, 'timestamp', $12::text,
+        SELECT $11, u.work_order_id, %s
+          FROM chosen u WHERE u.published
+         ORDER BY u.work_order_id
+      ), carried AS (
+        INSERT INTO outbox_events (topic, message_key, envelope)
+        SELECT $11, u.work_order_id, %s
+          FROM unnest($17::text[], $18::text[]) WITH ORDINALITY AS ids(work_order_id, message_id, n)
+          JOIN work_orders u ON u.work_order_id = ids.work_order_id
+         ORDER BY ids.n
+      )
+      SELECT * FROM chosen""".formatted(progressEnvelope("u", "u.message_id", "$12", "$9"),
+      progressEnvelope("u", "ids.message_id", "$12", "$9"));
+
+  /**
+   * Held progress events now due ({@link ProgressThrottle}), with the orders' figures as they are: $1 topic, $2
+   * envelope timestamp, $3 line, $4/$5 work order ids and message ids.
+   */
+  static final String HELD_PROGRESS = """
+      INSERT INTO outbox_events (topic, message_key, envelope)
+      SELECT $1, u.work_order_id, %s
+        FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS ids(work_order_id, message_id, n)
+        JOIN work_orders u ON u.work_order_id = ids.work_order_id
+       ORDER BY ids.n""".formatted(progressEnvelope("u", "ids.message_id", "$2", "$3"));
+
+  /**
+   * The envelope {@link Envelope#wrap} makes around a progress payload as {@link #progress} makes it, in SQL, from a
+   * work order row {@code u} (work_order_id, erp_work_order_id, the quantities, progress_percentage, status).
+   */
+  private static String progressEnvelope(String u, String messageId, String timestamp, String line) {
+    return """
+        jsonb_build_object('version', '%s', 'message_id', %s, 'timestamp', %s::text,
             'source_system', '%s', 'destination_system', '%s', 'correlation_id', NULL,
             'payload', jsonb_build_object('event_type', 'work_order.progress', 'work_order', jsonb_build_object(
-                'mraos_work_order_id', u.work_order_id, 'erp_work_order_id', u.erp_work_order_id,
+                'mraos_work_order_id', %s.work_order_id, 'erp_work_order_id', %s.erp_work_order_id,
                 'quantity_produced', %s, 'quantity_ordered', %s, 'progress_percentage', %s,
-                'status', u.status, 'line_id', $9::text)))
-          FROM updated u JOIN unnest($13::text[], $14::text[]) AS ids(work_order_id, message_id) ON ids.work_order_id = u.work_order_id
-         ORDER BY u.work_order_id
-      )
-      SELECT * FROM updated""".formatted(Envelope.VERSION, Envelope.SOURCE_SYSTEM, Envelope.PLANT_SUBSCRIBERS,
-      jsonNumber("u.quantity_produced"), jsonNumber("u.quantity_ordered"), jsonNumber("u.progress_percentage"));
+                'status', %s.status, 'line_id', %s::text)))""".formatted(Envelope.VERSION, messageId, timestamp,
+        Envelope.SOURCE_SYSTEM, Envelope.PLANT_SUBSCRIBERS, u, u, jsonNumber(u + ".quantity_produced"),
+        jsonNumber(u + ".quantity_ordered"), jsonNumber(u + ".progress_percentage"), u, line);
+  }
 
   static {
-    if (!COUNTS_WITH_EVENTS.contains("), updated AS (\nUPDATE work_orders w") || !COUNTS_WITH_EVENTS.contains("w.status), events AS (")) {
+    if (!COUNTS_WITH_EVENTS.contains("), updated AS (\nUPDATE work_orders w") || !COUNTS_WITH_EVENTS.contains("w.status), chosen AS (")) {
       throw new IllegalStateException("COUNTS_WITH_EVENTS no longer matches COUNTS");
     }
   }
@@ -152,18 +188,27 @@ final class LineBatch {
 
   /** What the batch changed, for the live feed, the line's memory and the completion workflow. */
   record Outcome(Map<String, String> machineStatuses, Map<String, Instant> statusTimes, List<JsonObject> live,
-                 Set<String> completionsDue, int applied, int refused) {
+                 Set<String> completionsDue, int applied, int refused, List<Progress> progress) {
   }
 
-  /** What the batch needs to know about where it runs. */
+  /** A work order a batch's counts moved: its status, and whether its progress event was written (or is held). */
+  record Progress(String workOrderId, String status, boolean published) {
+  }
+
   /**
+   * What the batch needs to know about where it runs.
+   *
    * @param statusTimes per machine, the time (the MES's) of the status the line holds: a status snapshot older than that
    *                    is stale (it arrived late, e.g. OPC UA's batch behind a newer MQTT downtime event) and not applied.
+   * @param throttle    which progress events are due ({@link ProgressThrottle}; read only here, the line updates it
+   *                    after the commit), as of {@code nanos} (System.nanoTime at the batch's start)
+   * @param carried     held progress events now due, for orders not in the batch: written with it, with the orders'
+   *                    figures as they are
    */
   record Context(String lineId, Instant now, String workOrdersTopic, String resourceStatusTopic, IntegrationFailures failures,
-                 Map<String, Instant> statusTimes) {
+                 Map<String, Instant> statusTimes, ProgressThrottle throttle, long nanos, List<ProgressThrottle.Held> carried) {
     Context(String lineId, Instant now, String workOrdersTopic, String resourceStatusTopic, IntegrationFailures failures) {
-      this(lineId, now, workOrdersTopic, resourceStatusTopic, failures, Map.of());
+      this(lineId, now, workOrdersTopic, resourceStatusTopic, failures, Map.of(), ProgressThrottle.EVERY_BATCH, 0, List.of());
     }
   }
 
@@ -173,12 +218,17 @@ final class LineBatch {
   private final List<JsonObject> live = new ArrayList<>();
   private final List<Tuple> events = new ArrayList<>();
   private final Set<String> completionsDue = new LinkedHashSet<>();
+  private final List<Progress> progress = new ArrayList<>();
   private int refused;
 
   private LineBatch(Context context, Map<String, String> statusesBefore) {
     this.context = context;
     this.statuses = new HashMap<>(statusesBefore);
     this.statusTimes = new HashMap<>(context.statusTimes());
+  }
+
+  private Outcome outcome(int applied) {
+    return new Outcome(statuses, statusTimes, live, completionsDue, applied, refused, progress);
   }
 
   static Future<Outcome> apply(SqlConnection tx, Context context, List<MesMessage> messages, Map<String, String> statusesBefore) {
@@ -217,12 +267,13 @@ final class LineBatch {
       for (MesMessage m : messages) {
         checked.add(withKnownOrder(m, orders));
       }
-      return counts(tx, checked)
+      return heldProgress(tx)
+          .compose(v -> counts(tx, checked))
           .compose(v -> inspections(tx, checked))
           .compose(v -> machines(tx, checked))
           .compose(v -> deadLetters(tx, checked))
           .compose(v -> appendEvents(tx))
-          .map(v -> new Outcome(statuses, statusTimes, live, completionsDue, messages.size() - refused, refused));
+          .map(v -> outcome(messages.size() - refused));
     });
   }
 
@@ -246,7 +297,7 @@ final class LineBatch {
       return Future.succeededFuture();
     }
     return tx.preparedQuery(COUNTS).execute(params).map(rows -> {
-      progress(rows, true);
+      progress(rows, null);
       return null;
     });
   }
@@ -277,15 +328,37 @@ final class LineBatch {
     }
     String[] ids = orders.toArray(String[]::new);
     String[] messageIds = new String[ids.length];
+    Boolean[] due = new Boolean[ids.length];
+    String[] lastStatus = new String[ids.length];
     for (int i = 0; i < ids.length; i++) {
       messageIds[i] = Envelope.messageId(context.now());
+      due[i] = context.throttle().due(ids[i], context.nanos());
+      lastStatus[i] = context.throttle().lastStatus(ids[i]);
     }
     params.addString(context.workOrdersTopic()).addString(context.now().toString()).addArrayOfString(ids)
-        .addArrayOfString(messageIds);
+        .addArrayOfString(messageIds).addArrayOfBoolean(due).addArrayOfString(lastStatus)
+        .addArrayOfString(batch.carriedIds()).addArrayOfString(batch.carriedMessageIds());
     return client.preparedQuery(COUNTS_WITH_EVENTS).execute(params).map(rows -> {
-      batch.progress(rows, false);
-      return new Outcome(batch.statuses, batch.statusTimes, batch.live, batch.completionsDue, messages.size(), 0);
+      batch.progress(rows, "published");
+      return batch.outcome(messages.size());
     });
+  }
+
+  private String[] carriedIds() {
+    return context.carried().stream().map(ProgressThrottle.Held::workOrderId).toArray(String[]::new);
+  }
+
+  private String[] carriedMessageIds() {
+    return context.carried().stream().map(h -> Envelope.messageId(context.now())).toArray(String[]::new);
+  }
+
+  /** The held progress events now due, for other orders than the batch's, before anything else the batch writes. */
+  private Future<Void> heldProgress(SqlConnection tx) {
+    if (context.carried().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(HELD_PROGRESS).execute(Tuple.of(context.workOrdersTopic(), context.now().toString(), context.lineId(),
+        carriedIds(), carriedMessageIds())).mapEmpty();
   }
 
   /** The counts' parameters for {@link #COUNTS} ($1..$10), or null if the batch has none. */
@@ -335,13 +408,16 @@ final class LineBatch {
         .addOffsetDateTime(utc(context.now()));
   }
 
-  /** The work orders a batch's counts moved: live progress, their events (unless the statement wrote them), completions due. */
-  private void progress(RowSet<Row> rows, boolean withEvents) {
+  /**
+   * The work orders a batch's counts moved: live progress, completions due, and their events: written here if due
+   * ({@link ProgressThrottle}), unless the statement wrote them already and says so in {@code publishedColumn}.
+   */
+  private void progress(RowSet<Row> rows, String publishedColumn) {
       for (Row row : rows) {
         BigDecimal produced = row.getBigDecimal("quantity_produced");
         BigDecimal ordered = row.getBigDecimal("quantity_ordered");
         String status = row.getString("status");
-        JsonObject progress = new JsonObject()
+        JsonObject figures = new JsonObject()
             .put("mraos_work_order_id", row.getString("work_order_id"))
             .put("erp_work_order_id", row.getString("erp_work_order_id"))
             .put("quantity_produced", Json.number(produced))
@@ -349,10 +425,19 @@ final class LineBatch {
             .put("progress_percentage", Json.number(row.getBigDecimal("progress_percentage")))
             .put("status", status)
             .put("line_id", context.lineId());
-        live.add(live("work_order_progress", progress));
-        if (withEvents) {
-          events.add(event(context.workOrdersTopic(), row.getString("work_order_id"), "work_order.progress", "work_order", progress));
+        live.add(live("work_order_progress", figures));
+        String id = row.getString("work_order_id");
+        boolean published;
+        if (publishedColumn != null) {
+          published = row.getBoolean(publishedColumn);
+        } else {
+          published = context.throttle().due(id, context.nanos())
+              || ProgressThrottle.atOnce(status, context.throttle().lastStatus(id), produced, ordered);
+          if (published) {
+            events.add(event(context.workOrdersTopic(), id, "work_order.progress", "work_order", figures));
+          }
         }
+        progress.add(new Progress(id, status, published));
         if (produced.compareTo(ordered) >= 0 && !status.equals("completed") && !status.equals("cancelled")) {
           completionsDue.add(row.getString("work_order_id"));
         }

@@ -100,6 +100,9 @@ public final class LineVerticle extends VerticleBase {
   private boolean stopping;
   private long flushTimer = -1;
   private long lastFlushStart;
+  /** Which work orders' progress events are due, and the figures held back ({@code lines.progress-interval}). */
+  private ProgressThrottle progress;
+  private long progressTimer = -1;
   private int isolate;
 
   @Override
@@ -116,6 +119,7 @@ public final class LineVerticle extends VerticleBase {
     clock = NodeClock.of(vertx);
     failures = new IntegrationFailures(config.kafka().integrationFailuresTopic());
     completion = new WorkOrderCompletion(pool, clock, config);
+    progress = new ProgressThrottle(settings.progressInterval());
     meters = Meters.registry(config.metricsRegistryName());
     meters.gauge(Meters.LINE_BUFFER, Tags.of(Meters.TAG_LINE, lineId), bufferGauge);
     commitLatency = Timer.builder(Meters.MES_COMMIT_LATENCY).tags(Meters.TAG_LINE, lineId)
@@ -153,7 +157,7 @@ public final class LineVerticle extends VerticleBase {
   }
 
   private void drain(Promise<Void> done, long deadline) {
-    if (!flushing && !pending.isEmpty() && databaseAway) {
+    if (!flushing && (!pending.isEmpty() || progress.holdsAny()) && databaseAway) {
       // the database (or the node's pool, closing with the node) is gone: what is left stays unacknowledged, and the
       // broker delivers it again to whoever runs the line next
       LOG.info("Line {}: stops with {} message(s) not written (PostgreSQL unavailable); the broker keeps them for the line's"
@@ -161,7 +165,7 @@ public final class LineVerticle extends VerticleBase {
       done.tryComplete();
       return;
     }
-    if ((pending.isEmpty() && !flushing) || System.currentTimeMillis() > deadline) {
+    if ((pending.isEmpty() && !flushing && !progress.holdsAny()) || System.currentTimeMillis() > deadline) {
       done.tryComplete();
       return;
     }
@@ -237,26 +241,45 @@ public final class LineVerticle extends VerticleBase {
     }
   }
 
-  /** Writes the oldest pending messages in one transaction; acknowledges them after it commits. */
+  /**
+   * Writes the oldest pending messages in one transaction, with the held progress events now due; acknowledges the
+   * messages after it commits.
+   */
   private void flush() {
     if (flushTimer >= 0) {
       vertx.cancelTimer(flushTimer);
       flushTimer = -1;
     }
-    if (flushing || pending.isEmpty()) {
+    if (flushing || (pending.isEmpty() && !progress.holdsAny())) {
       return;
     }
+    long started = System.nanoTime();
     int size = isolate > 0 ? 1 : Math.min(settings.batchSize(), pending.size());
     List<Pending> batch = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       batch.add(pending.poll());
     }
     List<MesMessage> messages = batch.stream().map(Pending::message).toList();
+    List<ProgressThrottle.Held> carried = List.of();
+    if (progress.holdsAny()) {
+      Set<String> inBatch = new HashSet<>();
+      messages.forEach(m -> {
+        if (m instanceof MesMessage.Count c) {
+          inBatch.add(c.workOrderId());
+        }
+      });
+      carried = progress.takeDue(started, inBatch, stopping); // a clean stop hands over what it holds
+    }
+    if (batch.isEmpty() && carried.isEmpty()) {
+      return;
+    }
+    List<ProgressThrottle.Held> carrying = carried;
     flushing = true;
-    lastFlushStart = System.nanoTime();
-    LOG.debug("Line {}: writing a batch of {} ({} more pending)", lineId, size, pending.size());
+    lastFlushStart = started;
+    LOG.debug("Line {}: writing a batch of {} ({} more pending, {} held progress event(s))", lineId, size, pending.size(),
+        carried.size());
     LineBatch.Context context = new LineBatch.Context(lineId, clock.instant(), config.kafka().workOrdersTopic(),
-        config.kafka().resourceStatusTopic(), failures, statusTimes);
+        config.kafka().resourceStatusTopic(), failures, statusTimes, progress, started, carried);
     // counts only, for work orders met before (what a busy line mostly gets): one statement, its own transaction
     Future<LineBatch.Outcome> written = LineBatch.countsOnly(messages, knownOrders)
         ? LineBatch.applyCounts(pool, context, messages, statuses)
@@ -265,9 +288,14 @@ public final class LineVerticle extends VerticleBase {
       flushing = false;
       LOG.debug("Line {}: batch of {} {}", lineId, size, ar.succeeded() ? "committed" : "failed: " + ar.cause());
       if (ar.succeeded()) {
-        committed(batch, ar.result());
+        committed(batch, ar.result(), carrying, started);
       } else {
-        failed(batch, ar.cause());
+        progress.restore(carrying);
+        if (!batch.isEmpty()) {
+          failed(batch, ar.cause());
+        } else {
+          databaseAway = true;
+        }
       }
       bufferGauge.set(pending.size());
       if (paused && !stopping && pending.size() <= settings.bufferLimit() / 2) {
@@ -280,6 +308,29 @@ public final class LineVerticle extends VerticleBase {
         } else {
           vertx.setTimer(Math.max(1, settings.retryDelay().toMillis()), id -> flush());
         }
+      }
+      scheduleProgress(ar.succeeded() ? 0 : settings.retryDelay().toNanos());
+    });
+  }
+
+  /**
+   * Held progress events are written once their interval has passed: by the line's next batch while it is busy (no
+   * batch of its own, so the batch pacing stays as it is), on their own when it is quiet (no sooner than
+   * {@code atLeast} ns from now).
+   */
+  private void scheduleProgress(long atLeast) {
+    if (progressTimer >= 0 || stopping || !progress.holdsAny()) {
+      return;
+    }
+    long in = Math.max(atLeast, progress.nextDueIn(System.nanoTime()));
+    progressTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(in + 999_999)), id -> {
+      progressTimer = -1;
+      if (flushing || !pending.isEmpty()) {
+        return; // a batch is under way or due (its timer is set): it takes what is due, and schedules again after
+      }
+      flush();
+      if (!flushing) {
+        scheduleProgress(0); // nothing was due after all: look again when it is
       }
     });
   }
@@ -301,7 +352,7 @@ public final class LineVerticle extends VerticleBase {
     }
   }
 
-  private void committed(List<Pending> batch, LineBatch.Outcome outcome) {
+  private void committed(List<Pending> batch, LineBatch.Outcome outcome, List<ProgressThrottle.Held> carried, long started) {
     databaseAway = false;
     if (isolate > 0) {
       isolate--;
@@ -319,6 +370,14 @@ public final class LineVerticle extends VerticleBase {
         commitLatency.record(now - p.arrivedNanos(), TimeUnit.NANOSECONDS);
       }
     }
+    carried.forEach(h -> progress.published(h.workOrderId(), h.status(), started));
+    for (LineBatch.Progress p : outcome.progress()) {
+      if (p.published()) {
+        progress.published(p.workOrderId(), p.status(), started);
+      } else {
+        progress.hold(p.workOrderId(), p.status());
+      }
+    }
     statuses.putAll(outcome.machineStatuses());
     statusTimes.putAll(outcome.statusTimes());
     meters.counter(Meters.MES_MESSAGES, Tags.of(Meters.TAG_LINE, lineId, Meters.TAG_OUTCOME, "applied")).increment(outcome.applied());
@@ -326,7 +385,7 @@ public final class LineVerticle extends VerticleBase {
       meters.counter(Meters.MES_MESSAGES, Tags.of(Meters.TAG_LINE, lineId, Meters.TAG_OUTCOME, "dead_letter")).increment(outcome.refused());
     }
     outcome.live().forEach(event -> vertx.eventBus().publish(Addresses.LIVE, event));
-    if (!outcome.live().isEmpty() || outcome.refused() > 0) {
+    if (!outcome.live().isEmpty() || outcome.refused() > 0 || !carried.isEmpty()) {
       Outbox.wakeUp(vertx.eventBus());
     }
     completionsDue.addAll(outcome.completionsDue());

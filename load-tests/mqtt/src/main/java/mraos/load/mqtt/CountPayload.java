@@ -12,6 +12,10 @@ final class CountPayload {
   }
 
   static Buffer of(String machineId, String workOrderId, String timestamp, int units, int cumulative) {
+    return Buffer.buffer(json(machineId, workOrderId, timestamp, units, cumulative));
+  }
+
+  private static String json(String machineId, String workOrderId, String timestamp, int units, int cumulative) {
     StringBuilder json = new StringBuilder(200)
         .append("{\"machine_id\":\"").append(machineId)
         .append("\",\"work_order_id\":\"").append(workOrderId)
@@ -19,6 +23,11 @@ final class CountPayload {
         .append("\",\"units_produced\":").append(units)
         .append(",\"cumulative_units\":").append(cumulative)
         .append(",\"quality_status\":\"pass\",\"cycle_time_seconds\":44.8}");
-    return Buffer.buffer(json.toString());
+    return json.toString();
+  }
+
+  /** The same message as bytes, for a publish written by hand ({@link PublishingConnection}). */
+  static byte[] bytes(String machineId, String workOrderId, String timestamp, int units, int cumulative) {
+    return json(machineId, workOrderId, timestamp, units, cumulative).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 }

@@ -16,8 +16,10 @@ record DriverSettings(
     double rate,            // count messages per second, all machines together
     int warmupSeconds,      // published at the rate but not measured
     int durationSeconds,    // the measured window
-    int window,             // QoS 1 publishes awaiting the broker's PUBACK, per connection
-    int publishers,         // publishing verticles (event loops) the machines are spread over
+    int window,             // QoS 1 publishes awaiting the broker's PUBACK, per machine
+    int machinesPerConnection, // machines sharing one MQTT connection (consecutive machines: a line's in the bench plant)
+    int publishers,         // publishing verticles (event loops) the connections are spread over
+    int tickMillis,         // how often a publisher sends what is due (all of a connection's in one write)
     int pollMillis,         // mraos mode: how often the commits are read
     int drainSeconds,       // longest wait after the last publish for everything to be committed/received
     String database,        // mraos mode: postgresql://127.0.0.1:15434/mraos
@@ -53,7 +55,9 @@ record DriverSettings(
         Integer.parseInt(a.getOrDefault("warmup", "10")),
         Integer.parseInt(a.getOrDefault("duration", "60")),
         Integer.parseInt(a.getOrDefault("window", "100")),
+        Integer.parseInt(a.getOrDefault("machinesPerConnection", "20")),
         Integer.parseInt(a.getOrDefault("publishers", "2")),
+        Integer.parseInt(a.getOrDefault("tick", "5")),
         Integer.parseInt(a.getOrDefault("poll", "5")),
         Integer.parseInt(a.getOrDefault("drain", "120")),
         a.getOrDefault("database", "postgresql://127.0.0.1:15434/mraos"),
@@ -67,8 +71,10 @@ record DriverSettings(
         a.getOrDefault("notes", ""),
         Boolean.parseBoolean(a.getOrDefault("stopCeiling", "false")));
     if (s.lines < 1 || s.machinesPerLine < 1 || s.rate <= 0 || s.durationSeconds < 1 || s.window < 1 || s.window > 60_000
-        || s.publishers < 1 || s.pollMillis < 1) {
-      throw new IllegalArgumentException("lines, machinesPerLine, rate, duration, publishers, poll must be positive; window 1..60000");
+        || s.publishers < 1 || s.pollMillis < 1 || s.machinesPerConnection < 1 || s.tickMillis < 1
+        || (long) s.machinesPerConnection * s.window > 65_535) {
+      throw new IllegalArgumentException("lines, machinesPerLine, rate, duration, publishers, poll, machinesPerConnection must be"
+          + " positive; window 1..60000; machinesPerConnection x window at most 65535 (MQTT packet ids per connection)");
     }
     return s;
   }
@@ -78,8 +84,9 @@ record DriverSettings(
   }
 
   String describe() {
-    return String.format(Locale.ROOT, "%s: %d lines x %d machines, %s msg/s, warm-up %d s, measured %d s, window %d/connection, "
-        + "%d publisher event loop(s)%s", mode, lines, machinesPerLine, Double.isInfinite(rate) ? "max" : String.format(Locale.ROOT, "%.0f", rate),
-        warmupSeconds, durationSeconds, window, publishers, mode.equals("mraos") ? ", commits read every " + pollMillis + " ms" : "");
+    return String.format(Locale.ROOT, "%s: %d lines x %d machines, %s msg/s, warm-up %d s, measured %d s, window %d/machine, "
+        + "%d machine(s) per connection, %d publisher event loop(s), a write per connection every %d ms%s", mode, lines, machinesPerLine,
+        Double.isInfinite(rate) ? "max" : String.format(Locale.ROOT, "%.0f", rate),
+        warmupSeconds, durationSeconds, window, machinesPerConnection, publishers, tickMillis, mode.equals("mraos") ? ", commits read every " + pollMillis + " ms" : "");
   }
 }

@@ -1,12 +1,11 @@
 package mraos.load.mqtt;
 
-import io.vertx.mqtt.MqttClient;
-
 import java.util.BitSet;
 
 /**
- * One simulated machine: its own MQTT connection, its own work order, cumulative counts 1, 2, 3, ... at QoS 1, and
- * which of them the broker acknowledged (PUBACK). Touched on its publisher's event loop only.
+ * One simulated machine: its own topic and work order, cumulative counts 1, 2, 3, ... at QoS 1 on a connection it may
+ * share with other machines, and which of them the broker acknowledged (PUBACK). Touched on its publisher's event loop
+ * only.
  */
 final class Machine {
 
@@ -14,9 +13,10 @@ final class Machine {
   final String machineId;
   final String workOrderId;
   final String topic;
+  final byte[] topicBytes;
   /** Where in a second this machine's messages fall, so that machines do not all publish in the same millisecond. */
   final double phase;
-  MqttClient client;
+  PublishingConnection connection;
   int sent;
   /** Counts the node has committed (the work order's quantity_produced as last read). */
   int committed;
@@ -26,16 +26,13 @@ final class Machine {
   int acked;
   int failed;
   final BitSet ackedCounts = new BitSet();
-  /** cumulative count by packet id (0: none), and PUBACKs seen before the publish future completed. */
-  private final int[] countByPacket = new int[65_536];
-  private final long[] sentAtByPacket = new long[65_536];
-  private final BitSet earlyAcks = new BitSet(65_536);
 
   Machine(String lineId, String machineId, String workOrderId, double phase) {
     this.lineId = lineId;
     this.machineId = machineId;
     this.workOrderId = workOrderId;
     this.topic = BenchPlant.countTopic(lineId, machineId);
+    this.topicBytes = topic.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     this.phase = phase;
   }
 
@@ -50,33 +47,13 @@ final class Machine {
     return sentNanos[count];
   }
 
-  /** The publish of {@code count} went out as {@code packetId} at {@code sentAt} (nanoTime). */
-  void published(int packetId, int count, long sentAt, Histogram pubacks) {
-    if (earlyAcks.get(packetId)) {
-      earlyAcks.clear(packetId);
-      acknowledged(count, sentAt, pubacks);
-    } else {
-      countByPacket[packetId] = count;
-      sentAtByPacket[packetId] = sentAt;
-    }
-  }
-
-  void puback(int packetId, Histogram pubacks) {
-    int count = countByPacket[packetId];
-    if (count == 0) {
-      earlyAcks.set(packetId);
-      return;
-    }
-    countByPacket[packetId] = 0;
-    acknowledged(count, sentAtByPacket[packetId], pubacks);
-  }
-
   void publishFailed() {
     inflight--;
     failed++;
   }
 
-  private void acknowledged(int count, long sentAt, Histogram pubacks) {
+  /** The broker acknowledged (PUBACK) the publish of {@code count}, sent at {@code sentAt} (nanoTime). */
+  void acknowledged(int count, long sentAt, Histogram pubacks) {
     inflight--;
     acked++;
     ackedCounts.set(count);

@@ -28,9 +28,9 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The MES-counts-over-MQTT load driver: {@code lines x machinesPerLine} machines, each on its own MQTT connection,
- * publish count messages at QoS 1 at a fixed total rate (or as fast as the broker acknowledges, {@code rate=max}):
- * a warm-up, then the measured window, then a drain.
+ * The MES-counts-over-MQTT load driver: {@code lines x machinesPerLine} machines, each on its own topic, sharing MQTT
+ * connections ({@code machinesPerConnection}; 1: a connection each), publish count messages at QoS 1 at a fixed total
+ * rate (or as fast as the broker acknowledges, {@code rate=max}): a warm-up, then the measured window, then a drain.
  *
  * <ul>
  *   <li>{@code mode=mraos}: the node's line actors consume. Before the run the driver gives each machine a work order of
@@ -83,12 +83,16 @@ public final class MqttLoadDriver {
       ceiling.ask(new JsonObject().put("reset", true));
     }
 
-    // the machines spread over the publishing verticles (each on its own event loop)
+    // the connections (each with its machines) spread over the publishing verticles (each on its own event loop)
+    List<List<Machine>> groups = PublishingConnection.group(machines, s.machinesPerConnection());
     List<Publishers> publishers = new ArrayList<>();
     for (int p = 0; p < s.publishers(); p++) {
-      List<Machine> share = new ArrayList<>();
-      for (int i = p; i < machines.size(); i += s.publishers()) {
-        share.add(machines.get(i));
+      List<List<Machine>> share = new ArrayList<>();
+      for (int i = p; i < groups.size(); i += s.publishers()) {
+        share.add(groups.get(i));
+      }
+      if (share.isEmpty()) {
+        continue;
       }
       Publishers verticle = new Publishers(s, share, "load-" + s.runId() + "-");
       vertx.deployVerticle(verticle).await(60, TimeUnit.SECONDS);

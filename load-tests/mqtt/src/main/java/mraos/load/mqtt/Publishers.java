@@ -1,11 +1,10 @@
 package mraos.load.mqtt;
 
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mqtt.MqttClient;
-import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Row;
@@ -19,9 +18,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Publishes for a share of the machines, on one event loop: each machine has its own connection and publishes its
- * cumulative counts at its share of the rate (open model: when a message is due it is sent, whatever the previous
- * ones became), at most {@code window} unacknowledged (by the broker) per connection.
+ * Publishes for a share of the machines, on one event loop: each machine publishes its cumulative counts on its own
+ * topic at its share of the rate (open model: when a message is due it is sent, whatever the previous ones became), at
+ * most {@code window} unacknowledged (by the broker) per machine. Machines share connections
+ * ({@code machinesPerConnection}, consecutive machines: a line's, in the benchmark plant), and what a connection's
+ * machines have due in a tick goes out in one write ({@link PublishingConnection}).
  *
  * <p>Against MRAOS ({@code mode=mraos}) it also watches the commits, on the same event loop and its own PostgreSQL
  * connection: every {@code poll} ms it reads its machines' work orders' {@code quantity_produced}. Each machine has a
@@ -38,6 +39,10 @@ final class Publishers extends VerticleBase {
   private final List<Machine> machines;
   private final String clientPrefix;
   private final Map<String, Machine> byOrder = new HashMap<>();
+  private final List<PublishingConnection> connections = new ArrayList<>();
+  /** Held for the whole run: Vert.x closes a client, and its connections, once it is garbage-collected. */
+  private NetClient client;
+  private final List<List<Machine>> groups;
   final Histogram pubacks = new Histogram();
   /** Publish to commit (mraos mode), counts published in the measured window. */
   final Histogram commits = new Histogram();
@@ -59,9 +64,11 @@ final class Publishers extends VerticleBase {
   long polls;
   boolean finished;
 
-  Publishers(DriverSettings settings, List<Machine> machines, String clientPrefix) {
+  /** @param groups the machines of each connection */
+  Publishers(DriverSettings settings, List<List<Machine>> groups, String clientPrefix) {
     this.settings = settings;
-    this.machines = machines;
+    this.groups = groups;
+    this.machines = groups.stream().flatMap(List::stream).toList();
     this.clientPrefix = clientPrefix;
     machines.forEach(m -> byOrder.put(m.workOrderId, m));
   }
@@ -70,12 +77,13 @@ final class Publishers extends VerticleBase {
   public Future<?> start() {
     URI uri = URI.create(settings.broker());
     List<Future<?>> connected = new ArrayList<>();
-    for (Machine m : machines) {
-      MqttClient client = MqttClient.create(vertx, new MqttClientOptions().setClientId(clientPrefix + m.machineId)
-          .setCleanSession(true).setAutoKeepAlive(true).setKeepAliveInterval(60).setMaxInflightQueue(settings.window() + 1));
-      client.publishCompletionHandler(packetId -> m.puback(packetId, pubacks));
-      m.client = client;
-      connected.add(client.connect(uri.getPort() > 0 ? uri.getPort() : 1883, uri.getHost()));
+    client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    for (List<Machine> group : groups) {
+      connected.add(PublishingConnection.connect(client, uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 1883,
+          clientPrefix + group.get(0).machineId, pubacks).onSuccess(c -> {
+            connections.add(c);
+            group.forEach(m -> m.connection = c);
+          }));
     }
     if (settings.mode().equals("mraos")) {
       PgConnectOptions options = PgConnectOptions.fromUri(settings.database()).setUser(settings.databaseUser())
@@ -95,7 +103,7 @@ final class Publishers extends VerticleBase {
     this.end = end;
     this.perNano = settings.rate() / settings.machines() / 1e9;
     this.committedPerSecond = new long[Math.max(1, settings.durationSeconds())];
-    timer = vertx.setPeriodic(1, id -> tick());
+    timer = vertx.setPeriodic(settings.tickMillis(), id -> tick());
     if (db != null) {
       pollTimer = vertx.setPeriodic(settings.pollMillis(), id -> poll());
     }
@@ -107,14 +115,18 @@ final class Publishers extends VerticleBase {
       return;
     }
     long until = Math.min(now, end);
-    for (Machine m : machines) {
-      long due = Double.isInfinite(perNano) ? Long.MAX_VALUE : (long) ((until - t0) * perNano + m.phase);
-      while (m.sent < due && m.inflight < settings.window()) {
-        publish(m);
+    String timestamp = Instant.now().toString(); // the tick's: a machine's counts differ by their cumulative number
+    for (List<Machine> group : groups) {
+      for (Machine m : group) {
+        long due = Double.isInfinite(perNano) ? Long.MAX_VALUE : (long) ((until - t0) * perNano + m.phase);
+        while (m.sent < due && m.inflight < settings.window()) {
+          publish(m, timestamp);
+        }
+        if (due != Long.MAX_VALUE) {
+          maxBehind = Math.max(maxBehind, due - m.sent);
+        }
       }
-      if (due != Long.MAX_VALUE) {
-        maxBehind = Math.max(maxBehind, due - m.sent);
-      }
+      group.get(0).connection.flush();
     }
     if (now >= end) {
       vertx.cancelTimer(timer);
@@ -122,19 +134,14 @@ final class Publishers extends VerticleBase {
     }
   }
 
-  private void publish(Machine m) {
+  private void publish(Machine m, String timestamp) {
     int count = ++m.sent;
     m.inflight++;
     long sentAt = System.nanoTime();
     m.sending(count, sentAt);
-    m.client.publish(m.topic, CountPayload.of(m.machineId, m.workOrderId, Instant.now().toString(), 1, count),
-        MqttQoS.AT_LEAST_ONCE, false, false).onComplete(ar -> {
-          if (ar.succeeded()) {
-            m.published(ar.result(), count, sentAt, pubacks);
-          } else {
-            m.publishFailed();
-          }
-        });
+    if (!m.connection.publish(m, count, sentAt, CountPayload.bytes(m.machineId, m.workOrderId, timestamp, 1, count))) {
+      m.publishFailed();
+    }
   }
 
   private void poll() {
@@ -200,11 +207,10 @@ final class Publishers extends VerticleBase {
       vertx.cancelTimer(pollTimer);
     }
     List<Future<?>> all = new ArrayList<>();
-    for (Machine m : machines) {
-      if (m.client.isConnected()) {
-        all.add(m.client.disconnect());
-      }
+    for (PublishingConnection c : connections) {
+      all.add(c.close());
     }
+    all.add(Future.join(List.copyOf(all)).eventually(() -> client.close()));
     if (db != null) {
       all.add(db.close());
     }
