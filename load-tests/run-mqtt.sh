@@ -20,6 +20,8 @@
 #      MQTT_PORT=11883 HTTP_PORT=18081 PG_PORT=15434 KAFKA_PORT=19192 KAFKA_CONTROLLER_PORT=19193 ISSUER_PORT=18181
 #      BROKER_MAX_INFLIGHT=500 (Mosquitto's max_inflight_messages: unacknowledged deliveries per session; keep it below
 #      lines.buffer-limit)   MOSQUITTO=/usr/sbin/mosquitto   SKIP_BUILD=1   KEEP_DATA=1   PROFILE=1 (JFR of the node)
+#      DATABASE_URL=postgresql://127.0.0.1:5432/mraos (a PostgreSQL of your own for the node and the driver, e.g. one
+#      with pg_stat_statements; DATABASE_PID=<its postmaster's PID> to measure its CPU; empty: the node's embedded one)
 #      NODE_JAVA_OPTS DRIVER_JAVA_OPTS   and any MRAOS_LINES_* override for the node (e.g. MRAOS_LINES_BATCH_SIZE=1000)
 # Figures: load-tests/target/results/mqtt-summary.tsv (one line per run) and a JSON file per run.
 set -uo pipefail
@@ -40,11 +42,13 @@ MOSQUITTO="${MOSQUITTO:-/usr/sbin/mosquitto}"
 BROKER="mqtt://127.0.0.1:$MQTT_PORT"
 MQTT_SUMMARY="$RESULTS_DIR/mqtt-summary.tsv"
 MQTT_DIR="$LOAD_DIR/mqtt"
+DATABASE_URL="${DATABASE_URL:-}"
 
 [[ -x "$MOSQUITTO" ]] || die "Mosquitto is needed at $MOSQUITTO (Debian: apt-get install mosquitto; or set MOSQUITTO)"
 build_all "$MQTT_DIR" compile
 [[ -f "$MQTT_DIR/target/classes/mraos/load/mqtt/MqttLoadDriver.class" ]] || die "the driver is not compiled"
-for port in "$MQTT_PORT" "$HTTP_PORT" "$PG_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$ISSUER_PORT"; do require_free_port "$port"; done
+for port in "$MQTT_PORT" "$HTTP_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$ISSUER_PORT"; do require_free_port "$port"; done
+[[ -n "$DATABASE_URL" ]] || require_free_port "$PG_PORT"
 
 CP="$MQTT_DIR/target/classes:$ROOT_DIR/target/lib/*"
 DATA_DIR="$(mktemp -d /tmp/mraos-mqtt-load-XXXXXX)"
@@ -88,7 +92,7 @@ driver() { # label mode rate duration warmup [more key=value]
   java ${DRIVER_JAVA_OPTS:--Xms512m -Xmx1g} -cp "$CP" mraos.load.mqtt.MqttLoadDriver mode="$mode" broker="$BROKER" \
     lines="$LINES" machinesPerLine="$MACHINES_PER_LINE" rate="$rate" warmup="$warmup" duration="$duration" \
     window="${WINDOW:-100}" machinesPerConnection="${MACHINES_PER_CONNECTION:-20}" tick="${TICK_MS:-5}" publishers="${PUBLISHERS:-2}" poll="${POLL_MS:-5}" label="$label" \
-    database="postgresql://127.0.0.1:$PG_PORT/mraos" results="$RESULTS_DIR/mqtt-$label-$STAMP.json" summary="$MQTT_SUMMARY" \
+    database="${DATABASE_URL:-postgresql://127.0.0.1:$PG_PORT/mraos}" results="$RESULTS_DIR/mqtt-$label-$STAMP.json" summary="$MQTT_SUMMARY" \
     "$@" 2> >(tee -a "$run_log" >&2) | tee -a "$run_log" | grep '^RESULT'
   return "${PIPESTATUS[0]}"
 }
@@ -124,10 +128,11 @@ log "Starting a node: MQTT $BROKER, HTTP $HTTP_PORT, PostgreSQL $PG_PORT, Kafka 
 start_node "$NODE_LOG" "$RESULTS_DIR/mqtt-node-$STAMP.jfr" \
   MRAOS_NODE_NAME=mqtt-load-test \
   MRAOS_PLANT_MODEL="$DATA_DIR/plant.yaml" \
-  MRAOS_MQTT_URL="$BROKER"
+  MRAOS_MQTT_URL="$BROKER" \
+  MRAOS_DATABASE_URL="$DATABASE_URL"
 wait_ready "http://localhost:$HTTP_PORT/health/ready" 300 "$SERVER_PID"
-PG_PID="$(head -1 "$DATA_DIR/postgres/postmaster.pid")"
-NODE_CPU="node:$SERVER_PID,postgres:$PG_PID+,mosquitto:$BROKER_PID,driver:self"
+if [[ -n "$DATABASE_URL" ]]; then PG_PID="${DATABASE_PID:-}"; else PG_PID="$(head -1 "$DATA_DIR/postgres/postmaster.pid")"; fi
+NODE_CPU="node:$SERVER_PID,${PG_PID:+postgres:$PG_PID+,}mosquitto:$BROKER_PID,driver:self"
 
 if ((${NODE_WARMUP_SECONDS:-30} > 0)); then
   driver warmup mraos "${NODE_WARMUP_RATE:-10000}" "${NODE_WARMUP_SECONDS:-30}" 0 cpu="$NODE_CPU" || true
