@@ -68,6 +68,8 @@ public final class AuditLog {
   private List<Promise<Void>> waiting = new ArrayList<>();
   private long timer = -1;
   private boolean writing;
+  /** The write under way (when {@code writing}). */
+  private Future<Void> current = Future.succeededFuture();
 
   public AuditLog(Vertx vertx, Pool pool, AuditConfig config, String node) {
     this.vertx = vertx;
@@ -98,13 +100,19 @@ public final class AuditLog {
     return promise.future();
   }
 
-  /** Writes whatever is waiting now; the future completes when it is stored. */
+  /**
+   * Writes whatever is waiting now; the future completes when it is stored. While a batch is being written, that write
+   * is waited for and then whatever gathered meanwhile is written (a verticle stopping must not leave rows behind).
+   */
   public Future<Void> flush() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
     }
-    if (writing || pending.isEmpty()) {
+    if (writing) {
+      return current.compose(v -> flush());
+    }
+    if (pending.isEmpty()) {
       return Future.succeededFuture();
     }
     List<Tuple> batch = pending;
@@ -112,7 +120,7 @@ public final class AuditLog {
     pending = new ArrayList<>();
     waiting = new ArrayList<>();
     writing = true;
-    return write(batch)
+    current = write(batch)
         .onComplete(ar -> {
           writing = false;
           if (ar.failed()) {
@@ -132,6 +140,7 @@ public final class AuditLog {
             flush();
           }
         });
+    return current;
   }
 
   /**
