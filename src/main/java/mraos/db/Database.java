@@ -17,6 +17,7 @@ public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   /** Every verticle of a node that asks for the pool gets this one (Vert.x shares pools by name). */
   public static final String POOL_NAME = "mraos";
+  public static final String BATCH_POOL_NAME = "mraos-batches";
 
   private Database() {
   }
@@ -42,6 +43,22 @@ public final class Database {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(config.poolSize()).setShared(true).setName(POOL_NAME))
         .connectingTo(connectOptions(config))
+        .using(vertx)
+        .build();
+  }
+
+  /**
+   * The node's pool for batch statements: a line's batch of counts, a batch of new work orders. They are long statements
+   * over {@code unnest} of array parameters, joined to their tables by key, whose best plan does not depend on the values;
+   * PostgreSQL would still plan them anew at every execution (its estimate of a generic plan is never below the custom
+   * ones), which cost it more than running them. Here it plans each once per connection ({@code plan_cache_mode =
+   * force_generic_plan}), and again when the tables' statistics change (an ANALYZE invalidates the plan). Statements
+   * whose plan does depend on the values, such as the filtered lists ({@code $1 IS NULL OR ...}), stay on {@link #pool}.
+   */
+  public static Pool batchPool(Vertx vertx, DatabaseConfig config) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.batchPoolSize()).setShared(true).setName(BATCH_POOL_NAME))
+        .connectingTo(connectOptions(config).addProperty("plan_cache_mode", "force_generic_plan"))
         .using(vertx)
         .build();
   }

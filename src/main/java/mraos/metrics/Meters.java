@@ -40,6 +40,8 @@ public final class Meters {
   public static final String MES_MESSAGES = "mraos.mes.messages";
   /** From a MES message's arrival to the commit of its effect (the acknowledgement follows at once). */
   public static final String MES_COMMIT_LATENCY = "mraos.mes.commit.latency";
+  /** MES messages a line wrote per batch (one transaction): a few on a quiet line, growing with the load. */
+  public static final String MES_BATCH_MESSAGES = "mraos.mes.batch.messages";
   /** Messages a line holds, not yet written. */
   public static final String LINE_BUFFER = "mraos.lines.buffer";
 

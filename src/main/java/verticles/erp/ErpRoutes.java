@@ -3,6 +3,7 @@ package verticles.erp;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import mraos.config.MraosConfig;
+import mraos.db.Database;
 import mraos.http.ApiError;
 import mraos.metrics.Meters;
 import mraos.http.Json;
@@ -27,8 +28,8 @@ public final class ErpRoutes {
     ClientRule actForErp = new ClientRule("act for ERP", config.security().erpAllowedClients(),
         config.security().erpRequiredScope(), config.security().knownClients());
     IntegrationFailures failures = new IntegrationFailures(config.kafka().integrationFailuresTopic());
-    WorkOrderIntake intake = new WorkOrderIntake(api.pool(), api.clock(), config.kafka().workOrdersTopic(), failures,
-        config.erp().intake(), Meters.registry(config.metricsRegistryName()));
+    WorkOrderIntake intake = new WorkOrderIntake(api.pool(), Database.batchPool(api.vertx(), config.database()), api.clock(),
+        config.kafka().workOrdersTopic(), failures, config.erp().intake(), Meters.registry(config.metricsRegistryName()));
     MaterialMaster materials = new MaterialMaster(api.pool(), api.clock());
 
     api.router().post(WORK_ORDERS)

@@ -135,19 +135,22 @@ public final class WorkOrderIntake {
   private final IntegrationFailures failures;
   private final IntakeBatches creates;
 
-  /** One instance per verticle: new orders are stored in batches gathered on its event loop ({@code erp.intake}). */
-  public WorkOrderIntake(Pool pool, Clock clock, String workOrdersTopic, IntegrationFailures failures, IntakeConfig batching,
-                         MeterRegistry meters) {
+  /**
+   * One instance per verticle: new orders are stored in batches gathered on its event loop ({@code erp.intake}), through
+   * {@code batchPool} ({@link mraos.db.Database#batchPool}: the batch statement is planned once per connection).
+   */
+  public WorkOrderIntake(Pool pool, Pool batchPool, Clock clock, String workOrdersTopic, IntegrationFailures failures,
+                         IntakeConfig batching, MeterRegistry meters) {
     this.pool = Objects.requireNonNull(pool);
     this.clock = Objects.requireNonNull(clock);
     this.workOrdersTopic = Objects.requireNonNull(workOrdersTopic);
     this.failures = Objects.requireNonNull(failures);
-    this.creates = new IntakeBatches(pool, workOrdersTopic, batching, meters);
+    this.creates = new IntakeBatches(batchPool, workOrdersTopic, batching, meters);
   }
 
   /** For a single event now and then (a retry, a reconciliation): each new order in a statement of its own. */
   public WorkOrderIntake(Pool pool, Clock clock, String workOrdersTopic, IntegrationFailures failures) {
-    this(pool, clock, workOrdersTopic, failures, IntakeConfig.ONE_AT_A_TIME, new SimpleMeterRegistry());
+    this(pool, pool, clock, workOrdersTopic, failures, IntakeConfig.ONE_AT_A_TIME, new SimpleMeterRegistry());
   }
 
   public Future<Outcome> apply(ErpWorkOrderEvent event, Origin origin) {

@@ -1,5 +1,6 @@
 package verticles.lines;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -93,6 +94,7 @@ public final class LineVerticle extends VerticleBase {
   private final AtomicInteger bufferGauge = new AtomicInteger();
   private MeterRegistry meters;
   private Timer commitLatency;
+  private DistributionSummary batchSizes;
   private boolean flushing;
   private boolean paused;
   /** The last batch could not be written because PostgreSQL was away (not because it refused the data). */
@@ -115,7 +117,7 @@ public final class LineVerticle extends VerticleBase {
       return Future.failedFuture("Line " + lineId + " is not in the plant model");
     }
     machines = MesMessage.machinesById(plant);
-    pool = Database.pool(vertx, config.database());
+    pool = Database.batchPool(vertx, config.database()); // its statements are batches and look-ups by key
     clock = NodeClock.of(vertx);
     failures = new IntegrationFailures(config.kafka().integrationFailuresTopic());
     completion = new WorkOrderCompletion(pool, clock, config);
@@ -124,6 +126,8 @@ public final class LineVerticle extends VerticleBase {
     meters.gauge(Meters.LINE_BUFFER, Tags.of(Meters.TAG_LINE, lineId), bufferGauge);
     commitLatency = Timer.builder(Meters.MES_COMMIT_LATENCY).tags(Meters.TAG_LINE, lineId)
         .publishPercentiles(0.5, 0.95, 0.99).register(meters);
+    batchSizes = DistributionSummary.builder(Meters.MES_BATCH_MESSAGES).tags(Meters.TAG_LINE, lineId)
+        .description("MES messages written per batch").register(meters);
     Readiness.report(vertx, component(), false, "starting");
     session = new MqttLineSession(vertx, config.mqtt(), lineId, this::onMqtt, this::onConnected);
     return pool.preparedQuery(MACHINE_STATES).execute(Tuple.of(lineId)).onSuccess(rows -> {
@@ -358,6 +362,9 @@ public final class LineVerticle extends VerticleBase {
       isolate--;
     }
     long now = System.nanoTime();
+    if (!batch.isEmpty()) {
+      batchSizes.record(batch.size());
+    }
     for (Pending p : batch) {
       if (p.received() != null && !session.ack(p.received())) {
         LOG.debug("Line {}: not acknowledged (connection {} is gone; the broker will deliver it again)", lineId,

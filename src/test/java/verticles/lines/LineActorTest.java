@@ -64,6 +64,12 @@ class LineActorTest {
     node.close();
   }
 
+  /** A sample's value on /metrics, or -1 when it is not there. */
+  static double metricValue(String metrics, String sample) {
+    return metrics.lines().filter(l -> l.startsWith(sample + " ")).mapToDouble(l -> Double.parseDouble(l.substring(sample.length() + 1)))
+        .findFirst().orElse(-1);
+  }
+
   static String order(int quantity) {
     JsonObject event = Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 2 * quantity));
     event.getJsonObject("work_order").put("quantity_ordered", quantity);
@@ -118,6 +124,10 @@ class LineActorTest {
           "SELECT quantity_produced FROM work_orders WHERE work_order_id = ?", id)).intValue() == 20);
       assertThat(node.db.count("SELECT count(*) FROM production_logs WHERE work_order_id = ?", id)).isEqualTo(20);
     }
+    // the batches' sizes are on /metrics: these 60 counts (and whatever earlier tests sent to line1) in fewer batches
+    String metrics = node.api.get("/metrics", null).body();
+    assertThat(metricValue(metrics, "mraos_mes_batch_messages_sum{line=\"line1\"}")).isGreaterThanOrEqualTo(60);
+    assertThat(metricValue(metrics, "mraos_mes_batch_messages_count{line=\"line1\"}")).isPositive();
     try (KafkaTopic workOrders = new KafkaTopic(node.config().kafka().bootstrapServers(), "work-orders")) {
       for (String id : ids) {
         workOrders.await(e -> "work_order.progress".equals(e.getJsonObject("payload").getString("event_type"))
