@@ -42,6 +42,8 @@ public final class Meters {
   public static final String MES_COMMIT_LATENCY = "mraos.mes.commit.latency";
   /** MES messages a line wrote per batch (one transaction): a few on a quiet line, growing with the load. */
   public static final String MES_BATCH_MESSAGES = "mraos.mes.batch.messages";
+  /** Lines' batches of counts per statement of the node's count writer: 1 on a quiet node, more under load. */
+  public static final String MES_COUNT_STATEMENT_BATCHES = "mraos.mes.count.statement.batches";
   /** Messages a line holds, not yet written. */
   public static final String LINE_BUFFER = "mraos.lines.buffer";
 

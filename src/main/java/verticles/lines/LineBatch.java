@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,17 +56,19 @@ final class LineBatch {
 
   static final String COUNTS = """
       WITH input AS (
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::numeric[], $8::timestamptz[])
-          AS t(dedup_key, work_order_id, machine_id, units, cumulative, quality_status, cycle_time, produced_at)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::numeric[], $8::timestamptz[],
+            $9::text[])
+          AS t(dedup_key, work_order_id, machine_id, units, cumulative, quality_status, cycle_time, produced_at, line_id)
       ), logged AS (
         INSERT INTO production_logs (dedup_key, work_order_id, machine_id, line_id, units_produced, cumulative_units,
             quality_status, cycle_time_seconds, produced_at, recorded_at)
-        SELECT dedup_key, work_order_id, machine_id, $9, units, cumulative, quality_status, cycle_time, produced_at, $10
+        SELECT dedup_key, work_order_id, machine_id, line_id, units, cumulative, quality_status, cycle_time, produced_at, $10
           FROM input
         ON CONFLICT (dedup_key) DO NOTHING
-        RETURNING work_order_id, machine_id, units_produced, produced_at
+        RETURNING work_order_id, machine_id, line_id, units_produced, produced_at
       ), totals AS (
-        SELECT work_order_id, sum(units_produced) AS units, min(produced_at) AS first_at, max(machine_id) AS machine_id
+        SELECT work_order_id, sum(units_produced) AS units, min(produced_at) AS first_at, max(machine_id) AS machine_id,
+               max(line_id) AS line_id
           FROM logged GROUP BY work_order_id
       )
       UPDATE work_orders w
@@ -73,10 +76,11 @@ final class LineBatch {
              status = CASE WHEN w.status IN ('received', 'scheduled') THEN 'in_progress' ELSE w.status END,
              actual_start_time = COALESCE(w.actual_start_time, totals.first_at),
              machine_id = COALESCE(w.machine_id, totals.machine_id),
-             line_id = COALESCE(w.line_id, $9),
+             line_id = COALESCE(w.line_id, totals.line_id),
              updated_at = $10
         FROM totals WHERE w.work_order_id = totals.work_order_id
-      RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status""";
+      RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status,
+                totals.line_id AS reporting_line""";
 
   /** As {@link mraos.http.Json#number}: a whole number as a JSON integer, anything else as a double. */
   private static String jsonNumber(String column) {
@@ -85,16 +89,17 @@ final class LineBatch {
   }
 
   /**
-   * A batch of counts only, for work orders the line knows: {@link #COUNTS} and the orders' progress events (the
+   * Batches of counts only, for work orders their lines know: {@link #COUNTS} and the orders' progress events (the
    * envelope {@link Envelope#wrap} makes, around the payload {@link #counts} makes) in one statement, so in one round
-   * trip and one implicit transaction. $11 topic, $12 envelope timestamp; per work order of the batch $13 its id, $14
-   * a message id, $15 whether its progress interval has passed and $16 the status of its last event (see
-   * {@link ProgressThrottle#atOnce}: the same rule); $17/$18 other orders whose held progress event is now due, and
-   * their message ids. Returns the updated orders with {@code published}: whether their event was written.
+   * trip and one implicit transaction. One line's batch, or several lines' together ({@link CountsWriter}): each count
+   * row carries its line ($9), each order its own figures. $11 topic, $12 envelope timestamp; per work order $13 its id,
+   * $14 a message id, $15 whether its progress interval has passed and $16 the status of its last event (see
+   * {@link ProgressThrottle#atOnce}: the same rule); $17/$18/$19 other orders whose held progress event is now due,
+   * their message ids and lines. Returns the updated orders with {@code published} (whether their event was written)
+   * and {@code reporting_line} (the line whose counts moved them).
    */
   static final String COUNTS_WITH_EVENTS = COUNTS.replace(")\nUPDATE work_orders w", "), updated AS (\nUPDATE work_orders w")
-      .replace("RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status",
-          "RETURNING w.work_order_id, w.erp_work_order_id, w.quantity_produced, w.quantity_ordered, w.progress_percentage, w.status)")
+      .replace("totals.line_id AS reporting_line", "totals.line_id AS reporting_line)")
       + """
       , chosen AS (
         SELECT u.*, ids.message_id,
@@ -109,12 +114,12 @@ final class LineBatch {
       ), carried AS (
         INSERT INTO outbox_events (topic, message_key, envelope)
         SELECT $11, u.work_order_id, %s
-          FROM unnest($17::text[], $18::text[]) WITH ORDINALITY AS ids(work_order_id, message_id, n)
+          FROM unnest($17::text[], $18::text[], $19::text[]) WITH ORDINALITY AS ids(work_order_id, message_id, line_id, n)
           JOIN work_orders u ON u.work_order_id = ids.work_order_id
          ORDER BY ids.n
       )
-      SELECT * FROM chosen""".formatted(progressEnvelope("u", "u.message_id", "$12", "$9"),
-      progressEnvelope("u", "ids.message_id", "$12", "$9"));
+      SELECT * FROM chosen""".formatted(progressEnvelope("u", "u.message_id", "$12", "u.reporting_line"),
+      progressEnvelope("u", "ids.message_id", "$12", "ids.line_id"));
 
   /**
    * Held progress events now due ({@link ProgressThrottle}), with the orders' figures as they are: $1 topic, $2
@@ -144,7 +149,7 @@ final class LineBatch {
   }
 
   static {
-    if (!COUNTS_WITH_EVENTS.contains("), updated AS (\nUPDATE work_orders w") || !COUNTS_WITH_EVENTS.contains("w.status), chosen AS (")) {
+    if (!COUNTS_WITH_EVENTS.contains("), updated AS (\nUPDATE work_orders w") || !COUNTS_WITH_EVENTS.contains("reporting_line), chosen AS (")) {
       throw new IllegalStateException("COUNTS_WITH_EVENTS no longer matches COUNTS");
     }
   }
@@ -320,8 +325,13 @@ final class LineBatch {
    * or a connection in a transaction). Same effect as {@link #apply}: logs, quantities, progress events in the outbox.
    */
   static Future<Outcome> applyCounts(SqlClient client, Context context, List<MesMessage> messages, Map<String, String> statuses) {
+    Counts counts = counts(context, messages, statuses);
+    return client.preparedQuery(COUNTS_WITH_EVENTS).execute(Counts.params(List.of(counts))).map(counts::outcome);
+  }
+
+  /** A batch that {@link #countsOnly} allows, as the parameters of {@link #COUNTS_WITH_EVENTS} ({@link Counts}). */
+  static Counts counts(Context context, List<MesMessage> messages, Map<String, String> statuses) {
     LineBatch batch = new LineBatch(context, statuses);
-    Tuple params = batch.countParams(messages);
     Set<String> orders = new LinkedHashSet<>();
     for (MesMessage m : messages) {
       orders.add(((Count) m).workOrderId());
@@ -335,13 +345,112 @@ final class LineBatch {
       due[i] = context.throttle().due(ids[i], context.nanos());
       lastStatus[i] = context.throttle().lastStatus(ids[i]);
     }
-    params.addString(context.workOrdersTopic()).addString(context.now().toString()).addArrayOfString(ids)
-        .addArrayOfString(messageIds).addArrayOfBoolean(due).addArrayOfString(lastStatus)
-        .addArrayOfString(batch.carriedIds()).addArrayOfString(batch.carriedMessageIds());
-    return client.preparedQuery(COUNTS_WITH_EVENTS).execute(params).map(rows -> {
-      batch.progress(rows, "published");
-      return batch.outcome(messages.size());
-    });
+    String[] carriedLines = new String[context.carried().size()];
+    Arrays.fill(carriedLines, context.lineId());
+    return new Counts(batch, messages.size(), batch.countRows(messages), ids, messageIds, due, lastStatus, batch.carriedIds(),
+        batch.carriedMessageIds(), carriedLines);
+  }
+
+  /**
+   * One line's batch of counts as the parameters of {@link #COUNTS_WITH_EVENTS}: alone, or with other lines' batches in
+   * one statement ({@link CountsWriter}: their arrays one after the other). The orders it moves and the held events it
+   * carries are its {@link #workOrders}; {@link #outcome} reads its part of the statement's rows.
+   */
+  static final class Counts {
+    private final LineBatch batch;
+    private final int messages;
+    private final CountRows rows;
+    private final String[] ids;
+    private final String[] messageIds;
+    private final Boolean[] due;
+    private final String[] lastStatus;
+    private final String[] carriedIds;
+    private final String[] carriedMessageIds;
+    private final String[] carriedLines;
+
+    private Counts(LineBatch batch, int messages, CountRows rows, String[] ids, String[] messageIds, Boolean[] due,
+                   String[] lastStatus, String[] carriedIds, String[] carriedMessageIds, String[] carriedLines) {
+      this.batch = batch;
+      this.messages = messages;
+      this.rows = rows;
+      this.ids = ids;
+      this.messageIds = messageIds;
+      this.due = due;
+      this.lastStatus = lastStatus;
+      this.carriedIds = carriedIds;
+      this.carriedMessageIds = carriedMessageIds;
+      this.carriedLines = carriedLines;
+    }
+
+    String lineId() {
+      return batch.context.lineId();
+    }
+
+    /** Count rows in it. */
+    int size() {
+      return rows.size();
+    }
+
+    /** The work orders it moves or whose held progress event it writes. */
+    Set<String> workOrders() {
+      Set<String> all = new HashSet<>(Arrays.asList(ids));
+      all.addAll(Arrays.asList(carriedIds));
+      return all;
+    }
+
+    /** What it did, from the statement's rows for its line. */
+    Outcome outcome(Iterable<Row> statementRows) {
+      batch.progress(statementRows, "published");
+      return batch.outcome(messages);
+    }
+
+    /**
+     * The parameters of {@link #COUNTS_WITH_EVENTS} for these batches (of different lines, with no work order in
+     * common) in one statement: the time (recorded_at, the envelopes' timestamp) is the latest of theirs.
+     */
+    static Tuple params(List<Counts> all) {
+      Counts latest = all.get(0);
+      for (Counts c : all) {
+        if (c.batch.context.now().isAfter(latest.batch.context.now())) {
+          latest = c;
+        }
+      }
+      Context context = latest.batch.context;
+      CountRows rows = all.size() == 1 ? all.get(0).rows : new CountRows(
+          concat(all, c -> c.rows.keys(), String[]::new), concat(all, c -> c.rows.orders(), String[]::new),
+          concat(all, c -> c.rows.machines(), String[]::new), concat(all, c -> c.rows.units(), Integer[]::new),
+          concat(all, c -> c.rows.cumulative(), Integer[]::new), concat(all, c -> c.rows.quality(), String[]::new),
+          concat(all, c -> c.rows.cycle(), Numeric[]::new), concat(all, c -> c.rows.producedAt(), OffsetDateTime[]::new),
+          concat(all, c -> c.rows.lines(), String[]::new));
+      return rows.params(Tuple.tuple()).addOffsetDateTime(utc(context.now()))
+          .addString(context.workOrdersTopic()).addString(context.now().toString())
+          .addArrayOfString(concat(all, c -> c.ids, String[]::new))
+          .addArrayOfString(concat(all, c -> c.messageIds, String[]::new))
+          .addArrayOfBoolean(concat(all, c -> c.due, Boolean[]::new))
+          .addArrayOfString(concat(all, c -> c.lastStatus, String[]::new))
+          .addArrayOfString(concat(all, c -> c.carriedIds, String[]::new))
+          .addArrayOfString(concat(all, c -> c.carriedMessageIds, String[]::new))
+          .addArrayOfString(concat(all, c -> c.carriedLines, String[]::new));
+    }
+
+    private static <T> T[] concat(List<Counts> all, java.util.function.Function<Counts, T[]> column,
+                                  java.util.function.IntFunction<T[]> array) {
+      if (all.size() == 1) {
+        return column.apply(all.get(0));
+      }
+      int n = 0;
+      for (Counts c : all) {
+        n += column.apply(c).length;
+      }
+      T[] joined = array.apply(n);
+      int at = 0;
+      for (Counts c : all) {
+        T[] part = column.apply(c);
+        System.arraycopy(part, 0, joined, at, part.length);
+        at += part.length;
+      }
+      return joined;
+    }
   }
 
   private String[] carriedIds() {
@@ -363,6 +472,12 @@ final class LineBatch {
 
   /** The counts' parameters for {@link #COUNTS} ($1..$10), or null if the batch has none. */
   private Tuple countParams(List<MesMessage> messages) {
+    CountRows rows = countRows(messages);
+    return rows == null ? null : rows.params(Tuple.tuple()).addOffsetDateTime(utc(context.now()));
+  }
+
+  /** A batch's counts as columns ($1..$9 of {@link #COUNTS}), a redelivery within the batch once; null if none. */
+  private CountRows countRows(List<MesMessage> messages) {
     // one pass: each key computed once, the same message delivered twice in the batch written once
     Map<String, Count> unique = new LinkedHashMap<>();
     for (MesMessage m : messages) {
@@ -382,6 +497,8 @@ final class LineBatch {
     String[] quality = new String[n];
     Numeric[] cycle = new Numeric[n];
     OffsetDateTime[] producedAt = new OffsetDateTime[n];
+    String[] lines = new String[n];
+    Arrays.fill(lines, context.lineId());
     int i = 0;
     for (Map.Entry<String, Count> e : unique.entrySet()) {
       Count c = e.getValue();
@@ -395,24 +512,29 @@ final class LineBatch {
       producedAt[i] = utc(c.timestamp());
       i++;
     }
-    return Tuple.tuple()
-        .addArrayOfString(keys)
-        .addArrayOfString(orders)
-        .addArrayOfString(machines)
-        .addArrayOfInteger(units)
-        .addArrayOfInteger(cumulative)
-        .addArrayOfString(quality)
-        .addValue(cycle)
-        .addArrayOfOffsetDateTime(producedAt)
-        .addString(context.lineId())
-        .addOffsetDateTime(utc(context.now()));
+    return new CountRows(keys, orders, machines, units, cumulative, quality, cycle, producedAt, lines);
+  }
+
+  /** Count rows as the columns of {@link #COUNTS}'s input ($1..$9). */
+  record CountRows(String[] keys, String[] orders, String[] machines, Integer[] units, Integer[] cumulative, String[] quality,
+                   Numeric[] cycle, OffsetDateTime[] producedAt, String[] lines) {
+
+    int size() {
+      return keys.length;
+    }
+
+    Tuple params(Tuple tuple) {
+      return tuple.addArrayOfString(keys).addArrayOfString(orders).addArrayOfString(machines).addArrayOfInteger(units)
+          .addArrayOfInteger(cumulative).addArrayOfString(quality).addValue(cycle).addArrayOfOffsetDateTime(producedAt)
+          .addArrayOfString(lines);
+    }
   }
 
   /**
    * The work orders a batch's counts moved: live progress, completions due, and their events: written here if due
    * ({@link ProgressThrottle}), unless the statement wrote them already and says so in {@code publishedColumn}.
    */
-  private void progress(RowSet<Row> rows, String publishedColumn) {
+  private void progress(Iterable<Row> rows, String publishedColumn) {
       for (Row row : rows) {
         BigDecimal produced = row.getBigDecimal("quantity_produced");
         BigDecimal ordered = row.getBigDecimal("quantity_ordered");

@@ -10,7 +10,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import mraos.Addresses;
@@ -95,6 +94,7 @@ public final class LineVerticle extends VerticleBase {
   private MeterRegistry meters;
   private Timer commitLatency;
   private DistributionSummary batchSizes;
+  private CountsWriter countsWriter;
   private boolean flushing;
   private boolean paused;
   /** The last batch could not be written because PostgreSQL was away (not because it refused the data). */
@@ -128,6 +128,7 @@ public final class LineVerticle extends VerticleBase {
         .publishPercentiles(0.5, 0.95, 0.99).register(meters);
     batchSizes = DistributionSummary.builder(Meters.MES_BATCH_MESSAGES).tags(Meters.TAG_LINE, lineId)
         .description("MES messages written per batch").register(meters);
+    countsWriter = CountsWriter.of(vertx, settings.countStatementsInFlight(), meters);
     Readiness.report(vertx, component(), false, "starting");
     session = new MqttLineSession(vertx, config.mqtt(), lineId, this::onMqtt, this::onConnected);
     return pool.preparedQuery(MACHINE_STATES).execute(Tuple.of(lineId)).onSuccess(rows -> {
@@ -284,10 +285,15 @@ public final class LineVerticle extends VerticleBase {
         carried.size());
     LineBatch.Context context = new LineBatch.Context(lineId, clock.instant(), config.kafka().workOrdersTopic(),
         config.kafka().resourceStatusTopic(), failures, statusTimes, progress, started, carried);
-    // counts only, for work orders met before (what a busy line mostly gets): one statement, its own transaction
-    Future<LineBatch.Outcome> written = LineBatch.countsOnly(messages, knownOrders)
-        ? LineBatch.applyCounts(pool, context, messages, statuses)
-        : pool.withTransaction(tx -> LineBatch.apply(tx, context, messages, statuses, knownOrders));
+    // counts only, for work orders met before (what a busy line mostly gets): one statement, its own transaction,
+    // shared with other lines' batches of counts waiting at the same time
+    Future<LineBatch.Outcome> written;
+    if (LineBatch.countsOnly(messages, knownOrders)) {
+      LineBatch.Counts counts = LineBatch.counts(context, messages, statuses);
+      written = countsWriter.write(pool, counts).map(counts::outcome);
+    } else {
+      written = pool.withTransaction(tx -> LineBatch.apply(tx, context, messages, statuses, knownOrders));
+    }
     written.onComplete(ar -> {
       flushing = false;
       LOG.debug("Line {}: batch of {} {}", lineId, size, ar.succeeded() ? "committed" : "failed: " + ar.cause());
@@ -405,8 +411,7 @@ public final class LineVerticle extends VerticleBase {
    * refuses becomes a dead letter, so one bad message cannot stop the line.
    */
   private void failed(List<Pending> batch, Throwable cause) {
-    boolean dataError = cause instanceof DatabaseException db && db.getSqlState() != null
-        && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"));
+    boolean dataError = CountsWriter.isDataError(cause);
     if (dataError && batch.size() == 1 && batch.get(0).retried() != null) {
       batch.get(0).retried().tryFail("PostgreSQL refused it: " + cause.getMessage()); // still under review: no new dead letter
       return;

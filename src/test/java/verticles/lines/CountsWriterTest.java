@@ -1,0 +1,173 @@
+package verticles.lines;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import mraos.db.Database;
+import mraos.metrics.Meters;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import testsupport.KafkaTopic;
+import testsupport.Plant;
+import testsupport.TestNode;
+import verticles.failures.IntegrationFailures;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The node's count writer: lines' batches of counts that wait while a statement runs share the next one, each line
+ * keeping its own outcome, logs and events; batches touching the same work order never share one; a shared statement
+ * PostgreSQL refuses is tried again batch by batch.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class CountsWriterTest {
+
+  static TestNode node;
+  static Vertx vertx;
+  static Pool pool;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    vertx = Vertx.vertx();
+    pool = Database.batchPool(vertx, node.config().database());
+  }
+
+  @AfterAll
+  static void stop() {
+    pool.close().await();
+    vertx.close().await();
+    node.close();
+  }
+
+  /** A work order of its own for this test, far from its quantity. */
+  static String order() {
+    String id = Plant.unique("WO-CW");
+    node.db.exec("INSERT INTO work_orders (work_order_id, erp_work_order_id, product_id, quantity_ordered, status, due_date,"
+        + " erp_event_at) VALUES (?, ?, 'P-1', 1000, 'in_progress', now() + interval '1 day', now())", id, id);
+    return id;
+  }
+
+  static LineBatch.Counts batch(String line, String machine, String order, int units, String quality) {
+    Instant now = Instant.now();
+    LineBatch.Context context = new LineBatch.Context(line, now, "work-orders", "resource-status",
+        new IntegrationFailures("integration-failures"));
+    return LineBatch.counts(context, List.of(new MesMessage.Count(machine, order, now, units, units, quality, BigDecimal.ONE)),
+        Map.of());
+  }
+
+  record Run(List<Future<LineBatch.Outcome>> outcomes, DistributionSummary batchesPerStatement) {
+  }
+
+  /** The batches handed to a fresh writer (one statement at a time) one after the other, on one event loop. */
+  static Run write(List<LineBatch.Counts> batches) throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    CountsWriter writer = new CountsWriter(1, meters);
+    Context context = vertx.getOrCreateContext();
+    CompletableFuture<List<Future<LineBatch.Outcome>>> handed = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      List<Future<LineBatch.Outcome>> outcomes = new ArrayList<>();
+      for (LineBatch.Counts counts : batches) {
+        outcomes.add(writer.write(pool, counts).map(counts::outcome));
+      }
+      handed.complete(outcomes);
+    });
+    List<Future<LineBatch.Outcome>> outcomes = handed.get(10, TimeUnit.SECONDS);
+    Future.join(outcomes).toCompletionStage().toCompletableFuture().exceptionally(e -> null).get(30, TimeUnit.SECONDS);
+    return new Run(outcomes, meters.get(Meters.MES_COUNT_STATEMENT_BATCHES).summary());
+  }
+
+  static int produced(String order) {
+    return ((BigDecimal) node.db.value("SELECT quantity_produced FROM work_orders WHERE work_order_id = ?", order)).intValue();
+  }
+
+  @Test
+  void linesBatchesWaitingTogetherShareAStatementEachWithItsOwnOutcome() throws Exception {
+    String a = order();
+    String b = order();
+    String c = order();
+    Run run = write(List.of(batch("line1", "M-101", a, 2, "pass"), batch("line2", "M-201", b, 3, "pass"),
+        batch("line3", "M-301", c, 4, "pass")));
+
+    // the first goes at once; the two that came while it ran share the next statement
+    assertThat(run.batchesPerStatement().count()).as("statements").isEqualTo(2);
+    assertThat(run.batchesPerStatement().totalAmount()).as("batches").isEqualTo(3);
+    assertThat(run.outcomes()).allMatch(Future::succeeded);
+    assertThat(List.of(produced(a), produced(b), produced(c))).containsExactly(2, 3, 4);
+    // each line's outcome holds its own order only, and its line is what was written for it
+    String[] lines = {"line1", "line2", "line3"};
+    String[] orders = {a, b, c};
+    for (int i = 0; i < 3; i++) {
+      LineBatch.Outcome outcome = run.outcomes().get(i).result();
+      assertThat(outcome.applied()).isEqualTo(1);
+      assertThat(outcome.progress()).extracting(LineBatch.Progress::workOrderId).containsExactly(orders[i]);
+      assertThat(outcome.live()).hasSize(1);
+      JsonObject data = outcome.live().get(0).getJsonObject("data");
+      assertThat(List.of(data.getString("mraos_work_order_id"), data.getString("line_id"))).containsExactly(orders[i], lines[i]);
+      assertThat(node.db.value("SELECT line_id FROM production_logs WHERE work_order_id = ?", orders[i])).isEqualTo(lines[i]);
+      assertThat(node.db.value("SELECT line_id FROM work_orders WHERE work_order_id = ?", orders[i])).isEqualTo(lines[i]);
+    }
+    // and each order's progress event says which line moved it
+    try (KafkaTopic workOrders = new KafkaTopic(node.config().kafka().bootstrapServers(), "work-orders")) {
+      for (int i = 0; i < 3; i++) {
+        String order = orders[i];
+        String line = lines[i];
+        workOrders.await(e -> "work_order.progress".equals(e.getJsonObject("payload").getString("event_type"))
+            && order.equals(e.getJsonObject("payload").getJsonObject("work_order").getString("mraos_work_order_id"))
+            && line.equals(e.getJsonObject("payload").getJsonObject("work_order").getString("line_id")), Duration.ofSeconds(20));
+      }
+    }
+  }
+
+  @Test
+  void batchesOfTheSameWorkOrderNeverShareAStatement() throws Exception {
+    String shared = order();
+    String other = order();
+    String third = order();
+    Run run = write(List.of(batch("line3", "M-301", third, 1, "pass"), batch("line1", "M-101", shared, 2, "pass"),
+        batch("line2", "M-201", shared, 5, "pass"), batch("line3", "M-302", other, 7, "pass")));
+
+    // [third], then [line1's shared, other] (line2's batch of the same order waits), then [line2's shared]
+    assertThat(run.batchesPerStatement().count()).as("statements").isEqualTo(3);
+    assertThat(run.outcomes()).allMatch(Future::succeeded);
+    assertThat(produced(shared)).isEqualTo(7);
+    assertThat(produced(other)).isEqualTo(7);
+    assertThat(run.outcomes().get(1).result().progress()).singleElement()
+        .satisfies(p -> assertThat(p.workOrderId()).isEqualTo(shared));
+    assertThat(run.outcomes().get(2).result().progress()).singleElement()
+        .satisfies(p -> assertThat(p.workOrderId()).isEqualTo(shared));
+  }
+
+  @Test
+  void aSharedStatementPostgresRefusesIsTriedAgainBatchByBatch() throws Exception {
+    String first = order();
+    String good = order();
+    String bad = order();
+    Run run = write(List.of(batch("line1", "M-101", first, 1, "pass"), batch("line2", "M-201", good, 3, "pass"),
+        // quality_status is VARCHAR(16): PostgreSQL refuses the value, and with it the statement it is in
+        batch("line3", "M-301", bad, 4, "far-too-long-a-quality-status")));
+
+    assertThat(run.outcomes().get(0).succeeded()).isTrue();
+    assertThat(run.outcomes().get(1).succeeded()).as("the other line's batch, tried again alone").isTrue();
+    assertThat(run.outcomes().get(2).failed()).isTrue();
+    assertThat(CountsWriter.isDataError(run.outcomes().get(2).cause())).as(run.outcomes().get(2).cause().toString()).isTrue();
+    assertThat(produced(good)).isEqualTo(3);
+    assertThat(produced(bad)).isZero();
+    assertThat(node.db.count("SELECT count(*) FROM production_logs WHERE work_order_id = ?", bad)).isZero();
+  }
+}
