@@ -117,12 +117,15 @@ final class CountsWriter implements Shareable {
         alone(batches, 0);
         return;
       }
-      if (ar.succeeded()) {
-        answer(batches, ar.result());
-      } else {
-        batches.forEach(w -> fail(w, ar.cause()));
+      try {
+        if (ar.succeeded()) {
+          answer(batches, ar.result());
+        } else {
+          batches.forEach(w -> fail(w, ar.cause()));
+        }
+      } finally {
+        done(); // whatever happened above, the next statement may go
       }
-      done();
     });
   }
 
@@ -134,12 +137,15 @@ final class CountsWriter implements Shareable {
     }
     Waiting w = batches.get(i);
     execute(List.of(w)).onComplete(ar -> {
-      if (ar.succeeded()) {
-        answer(List.of(w), ar.result());
-      } else {
-        fail(w, ar.cause());
+      try {
+        if (ar.succeeded()) {
+          answer(List.of(w), ar.result());
+        } else {
+          fail(w, ar.cause());
+        }
+      } finally {
+        alone(batches, i + 1);
       }
-      alone(batches, i + 1);
     });
   }
 

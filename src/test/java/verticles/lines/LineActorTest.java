@@ -128,6 +128,8 @@ class LineActorTest {
     String metrics = node.api.get("/metrics", null).body();
     assertThat(metricValue(metrics, "mraos_mes_batch_messages_sum{line=\"line1\"}")).isGreaterThanOrEqualTo(60);
     assertThat(metricValue(metrics, "mraos_mes_batch_messages_count{line=\"line1\"}")).isPositive();
+    // counts-only batches go through the node's count writer
+    assertThat(metricValue(metrics, "mraos_mes_count_statement_batches_count")).isPositive();
     try (KafkaTopic workOrders = new KafkaTopic(node.config().kafka().bootstrapServers(), "work-orders")) {
       for (String id : ids) {
         workOrders.await(e -> "work_order.progress".equals(e.getJsonObject("payload").getString("event_type"))
