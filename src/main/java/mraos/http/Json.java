@@ -1,5 +1,6 @@
 package mraos.http;
 
+import mraos.time.Timestamps;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -28,7 +29,7 @@ public final class Json {
   }
 
   public static String time(Instant instant) {
-    return instant == null ? null : instant.toString();
+    return instant == null ? null : Timestamps.format(instant);
   }
 
   public static Instant instant(OffsetDateTime time) {

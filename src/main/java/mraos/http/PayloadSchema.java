@@ -17,6 +17,7 @@ import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.format.Format;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import mraos.time.Timestamps;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +25,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,8 +39,8 @@ import java.util.Set;
  * The schema file is the contract; it is compiled once by networknt's json-schema-validator (a few µs per payload,
  * against a few hundred for vertx-json-schema, see docs/benchmarks.md). A valid payload costs one fail-fast pass; the
  * full list of errors is only worked out for an invalid one. Two rules MRAOS adds to every schema: a {@code date-time}
- * must carry an offset and be a real instant ({@link OffsetDateTime#parse}), and no string may hold U+0000
- * (PostgreSQL stores it neither in text nor in jsonb).
+ * must carry an offset and be a real instant (what {@link OffsetDateTime#parse} reads; {@link Timestamps} reads the
+ * common forms faster), and no string may hold U+0000 (PostgreSQL stores it neither in text nor in jsonb).
  */
 public final class PayloadSchema {
 
@@ -57,9 +58,9 @@ public final class PayloadSchema {
     @Override
     public boolean matches(ExecutionContext executionContext, SchemaContext schemaContext, String value) {
       try {
-        OffsetDateTime.parse(value);
+        Timestamps.parse(value);
         return true;
-      } catch (DateTimeParseException e) {
+      } catch (DateTimeException e) {
         return false;
       }
     }
@@ -94,7 +95,9 @@ public final class PayloadSchema {
   public JsonArray violations(Object payload) {
     JsonNode instance = toNode(payload);
     List<String> nuls = new ArrayList<>(0);
-    findNul(instance, "", nuls);
+    if (hasNul(instance)) {
+      findNul(instance, "", nuls);
+    }
     JsonArray violations = new JsonArray();
     if (nuls.isEmpty() && schema.validate(instance, OutputFormat.BOOLEAN, ctx -> ctx.executionConfig(c -> c.failFast(true)))) {
       return violations;
@@ -130,6 +133,21 @@ public final class PayloadSchema {
 
   private static String escape(String property) {
     return property.replace("~", "~0").replace("/", "~1");
+  }
+
+  /** Whether any string in the tree holds U+0000 (almost never: then {@link #findNul} names where). */
+  private static boolean hasNul(JsonNode node) {
+    if (node.isTextual()) {
+      return node.textValue().indexOf('\u0000') >= 0;
+    }
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        if (hasNul(child)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static void findNul(JsonNode node, String pointer, List<String> found) {

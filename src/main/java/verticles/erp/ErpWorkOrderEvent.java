@@ -4,10 +4,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import mraos.http.Json;
 import verticles.workorders.BomLine;
+import mraos.time.Timestamps;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,6 +70,6 @@ public record ErpWorkOrderEvent(Type type, Instant timestamp, Order order) {
   }
 
   private static Instant time(String dateTime) {
-    return OffsetDateTime.parse(dateTime).toInstant();
+    return Timestamps.parse(dateTime);
   }
 }

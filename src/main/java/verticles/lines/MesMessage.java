@@ -3,6 +3,7 @@ package verticles.lines;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import mraos.plant.PlantModel;
+import mraos.time.Timestamps;
 
 import java.math.BigDecimal;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package verticles.lines;
+package mraos.time;
 
 import org.junit.jupiter.api.Test;
 

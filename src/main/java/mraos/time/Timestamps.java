@@ -1,4 +1,4 @@
-package verticles.lines;
+package mraos.time;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -6,12 +6,13 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 
 /**
- * The MES's timestamps, read and written on a line's hot path: every count carries one, and its key (see
- * {@link MesMessage.Count#dedupKey()}) writes it again. The common forms are handled by hand, and give exactly what
- * {@link OffsetDateTime#parse} and {@link Instant#toString()} give (the JDK's formatters cost more than the rest of a
- * count's reading); anything else goes to the JDK.
+ * RFC 3339 timestamps read and written on the hot paths: every MES count carries one (and its deduplication key writes
+ * it again), every ERP work order several (checked by its schema, then read), every event and response writes a few.
+ * The common forms are handled by hand and give exactly what {@link OffsetDateTime#parse} and {@link Instant#toString()}
+ * give (the JDK's formatters cost more than the rest of a count's reading, and an eighth of the node's CPU per work
+ * order); anything else goes to the JDK.
  */
-final class Timestamps {
+public final class Timestamps {
 
   private Timestamps() {
   }
@@ -21,7 +22,7 @@ final class Timestamps {
    *
    * @throws DateTimeException if it is not an ISO-8601 date-time with offset
    */
-  static Instant parse(String text) {
+  public static Instant parse(String text) {
     Instant fast = parseCommon(text);
     return fast != null ? fast : OffsetDateTime.parse(text).toInstant();
   }
@@ -96,7 +97,7 @@ final class Timestamps {
   }
 
   /** Exactly {@code instant.toString()} (ISO_INSTANT: seconds always, the fraction in groups of three digits). */
-  static String format(Instant instant) {
+  public static String format(Instant instant) {
     long epochSecond = instant.getEpochSecond();
     long days = Math.floorDiv(epochSecond, 86_400);
     int secondOfDay = (int) Math.floorMod(epochSecond, 86_400);
