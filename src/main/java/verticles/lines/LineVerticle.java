@@ -1,5 +1,6 @@
 package verticles.lines;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -94,6 +95,8 @@ public final class LineVerticle extends VerticleBase {
   private MeterRegistry meters;
   private Timer commitLatency;
   private DistributionSummary batchSizes;
+  private Counter applied;
+  private Counter deadLetters;
   private CountsWriter countsWriter;
   private boolean flushing;
   private boolean paused;
@@ -128,6 +131,8 @@ public final class LineVerticle extends VerticleBase {
         .publishPercentiles(0.5, 0.95, 0.99).register(meters);
     batchSizes = DistributionSummary.builder(Meters.MES_BATCH_MESSAGES).tags(Meters.TAG_LINE, lineId)
         .description("MES messages written per batch").register(meters);
+    applied = meters.counter(Meters.MES_MESSAGES, Tags.of(Meters.TAG_LINE, lineId, Meters.TAG_OUTCOME, "applied"));
+    deadLetters = meters.counter(Meters.MES_MESSAGES, Tags.of(Meters.TAG_LINE, lineId, Meters.TAG_OUTCOME, "dead_letter"));
     countsWriter = CountsWriter.of(vertx, settings.countStatementsInFlight(), meters);
     Readiness.report(vertx, component(), false, "starting");
     session = new MqttLineSession(vertx, config.mqtt(), lineId, this::onMqtt, this::onConnected);
@@ -393,9 +398,9 @@ public final class LineVerticle extends VerticleBase {
     }
     statuses.putAll(outcome.machineStatuses());
     statusTimes.putAll(outcome.statusTimes());
-    meters.counter(Meters.MES_MESSAGES, Tags.of(Meters.TAG_LINE, lineId, Meters.TAG_OUTCOME, "applied")).increment(outcome.applied());
+    applied.increment(outcome.applied());
     if (outcome.refused() > 0) {
-      meters.counter(Meters.MES_MESSAGES, Tags.of(Meters.TAG_LINE, lineId, Meters.TAG_OUTCOME, "dead_letter")).increment(outcome.refused());
+      deadLetters.increment(outcome.refused());
     }
     outcome.live().forEach(event -> vertx.eventBus().publish(Addresses.LIVE, event));
     if (!outcome.live().isEmpty() || outcome.refused() > 0 || !carried.isEmpty()) {
