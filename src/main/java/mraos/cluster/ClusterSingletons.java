@@ -37,7 +37,18 @@ public final class ClusterSingletons extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterSingletons.class);
 
   static final String TRY_LOCK = "SELECT pg_try_advisory_lock($1) AS held";
-  static final String UNLOCK = "SELECT pg_advisory_unlock($1) AS released";
+  /**
+   * Releases one hold of the lock if this session has it, false otherwise. Asked of {@code pg_locks} first (a bigint
+   * key shows as its high and low halves in classid and objid, objsubid 1): {@code pg_advisory_unlock} of a lock not
+   * held answers false too, but with a warning the pg client logs, once at the end of every release.
+   */
+  static final String UNLOCK = """
+      SELECT CASE WHEN EXISTS (
+               SELECT 1 FROM pg_locks
+                WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND mode = 'ExclusiveLock' AND granted
+                  AND objsubid = 1 AND classid = (($1::bigint >> 32) & 4294967295)::oid
+                  AND objid = ($1::bigint & 4294967295)::oid)
+             THEN pg_advisory_unlock($1::bigint) ELSE false END AS released""";
   /** In {@code running} instead of a deployment id: being deployed here. */
   private static final String DEPLOYING = "deploying";
   /** In {@code running} instead of a deployment id: being handed over (undeployed, then its lock freed). */
