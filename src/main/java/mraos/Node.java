@@ -15,6 +15,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.sqlclient.Pool;
 import mraos.cluster.ClusterSingletons;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
@@ -56,10 +57,19 @@ public final class Node implements AutoCloseable {
   /** The node's deployments, in the order they stop: the gateway, then what runs once in the cluster, then Kafka. */
   private final List<String> stopOrder = new ArrayList<>();
 
-  private Node(EmbeddedServices embedded, MraosConfig config, Vertx vertx) {
+  /**
+   * The node's own references to the shared pools, opened before any verticle: a shared pool's connections belong to
+   * whoever opened it first, and would close with that verticle (the gateway, say) while the others still write.
+   */
+  private final Pool pool;
+  private final Pool batchPool;
+
+  private Node(EmbeddedServices embedded, MraosConfig config, Vertx vertx, Pool pool, Pool batchPool) {
     this.embedded = embedded;
     this.config = config;
     this.vertx = vertx;
+    this.pool = pool;
+    this.batchPool = batchPool;
   }
 
   /** Starts a node and returns once every verticle is deployed (readiness then follows the dependencies). */
@@ -76,9 +86,10 @@ public final class Node implements AutoCloseable {
       Database.migrate(config.database());
       vertx = vertx(config).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
       NodeClock.install(vertx, clock);
-      PlantModel.load(config.plantModel()).store(Database.pool(vertx, config.database()))
-          .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
-      Node node = new Node(embedded, config, vertx);
+      Pool pool = Database.pool(vertx, config.database());
+      Pool batchPool = Database.batchPool(vertx, config.database());
+      PlantModel.load(config.plantModel()).store(pool).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+      Node node = new Node(embedded, config, vertx, pool, batchPool);
       node.deploy();
       node.announce();
       return node;
@@ -190,6 +201,11 @@ public final class Node implements AutoCloseable {
       } catch (Exception e) {
         LOG.warn("Deployment {} did not stop cleanly: {}", id, e.getMessage());
       }
+    }
+    try {
+      Future.join(pool.close(), batchPool.close()).await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("The database pools did not close cleanly: {}", e.getMessage());
     }
     try {
       vertx.close().await(60, TimeUnit.SECONDS);
