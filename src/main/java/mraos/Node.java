@@ -37,7 +37,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -104,18 +103,14 @@ public final class Node implements AutoCloseable {
 
   private void deploy() throws Exception {
     JsonObject json = config.json();
-    Set<String> ids = new LinkedHashSet<>();
     String kafka = vertx.deployVerticle("java:" + KafkaVerticle.class.getName(), new DeploymentOptions().setConfig(json))
         .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
-    ids.add(kafka);
     String gateway = vertx.deployVerticle("java:" + GatewayVerticle.class.getName(), new DeploymentOptions().setConfig(json)
         .setInstances(config.http().instances())).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
-    ids.add(gateway);
     String singletons = vertx.deployVerticle("java:" + ClusterSingletons.class.getName(), new DeploymentOptions()
         .setConfig(singletons(json))).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
-    ids.add(singletons);
     stopOrder.addAll(List.of(gateway, singletons, kafka));
-    Readiness.expectDeployments(vertx, ids);
+    Readiness.expectDeployments(vertx, new LinkedHashSet<>(List.of(kafka, gateway, singletons)));
   }
 
   /**

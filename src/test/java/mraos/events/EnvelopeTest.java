@@ -12,7 +12,7 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The envelope's hand-written id and timestamp say what the JDK's formatters would. */
+/** The envelope's id carries the UTC second and 12 random hex digits; its timestamp is what Instant.toString says. */
 class EnvelopeTest {
 
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
