@@ -6,6 +6,7 @@ import io.vertx.core.internal.deployment.DeploymentContext;
 import mraos.simulators.MesMqttPublisher;
 import org.junit.jupiter.api.Test;
 import testsupport.Api.Response;
+import testsupport.AuditRows;
 import testsupport.Plant;
 import testsupport.TestNode;
 import verticles.erp.ErpRoutes;
@@ -38,13 +39,7 @@ class NodeStopTest {
     TestNode node = TestNode.start(Map.of("audit.flush-interval-ms", 60_000));
     List<String> correlationIds = new ArrayList<>();
     try {
-      for (int i = 0; i < 3; i++) {
-        String correlationId = "corr_stop_" + Plant.unique("X");
-        Response response = node.api.post(ErpRoutes.WORK_ORDERS, null, "application/json",
-            Plant.workOrderEvent("work_order.created", Plant.unique("WO-STOP")).encode(), Map.of("X-Correlation-ID", correlationId));
-        assertThat(response.status()).isEqualTo(401);
-        correlationIds.add(correlationId);
-      }
+      correlationIds.addAll(AuditRows.refusedWorkOrders(node.api, 3, "corr_stop_"));
       assertThat(node.db.count(ROWS, correlationIds.toArray())).as("rows written before the stop (the flush is a minute away)").isZero();
     } finally {
       node.close();

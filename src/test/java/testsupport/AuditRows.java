@@ -1,9 +1,13 @@
 package testsupport;
 
+import verticles.erp.ErpRoutes;
+
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -30,5 +34,22 @@ public final class AuditRows {
     await("audit row(s) of " + correlationId).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
         .until(() -> db.rows(sql, correlationId).size() >= count);
     return db.rows(sql, correlationId);
+  }
+
+  /**
+   * Posts {@code count} valid work orders without a token, each refused with 401 (and so audited), each with a correlation
+   * id of its own starting with {@code prefix}; answers those ids in order.
+   */
+  public static List<String> refusedWorkOrders(Api api, int count, String prefix) {
+    List<String> correlationIds = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String correlationId = prefix + Plant.unique("X");
+      Api.Response response = api.post(ErpRoutes.WORK_ORDERS, null, "application/json",
+          Plant.workOrderEvent("work_order.created", Plant.unique("WO-REFUSED")).encode(),
+          Map.of("X-Correlation-ID", correlationId));
+      assertThat(response.status()).as("a work order posted without a token").isEqualTo(401);
+      correlationIds.add(correlationId);
+    }
+    return correlationIds;
   }
 }

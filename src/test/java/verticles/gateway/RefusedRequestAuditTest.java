@@ -10,7 +10,6 @@ import testsupport.Plant;
 import testsupport.TestNode;
 import verticles.erp.ErpRoutes;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,14 +43,7 @@ class RefusedRequestAuditTest {
    * itself (its row may be cleaned up, but it must exist).
    */
   void assertTheAuditTrailGoesOn(String hostileCorrelationId) {
-    List<String> later = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      String correlationId = "corr_after_" + Plant.unique("X");
-      Response response = node.api.post(ErpRoutes.WORK_ORDERS, null, "application/json",
-          Plant.workOrderEvent("work_order.created", Plant.unique("WO-AUD")).encode(), Map.of("X-Correlation-ID", correlationId));
-      assertThat(response.status()).isEqualTo(401);
-      later.add(correlationId);
-    }
+    List<String> later = AuditRows.refusedWorkOrders(node.api, 3, "corr_after_");
     for (String correlationId : later) {
       assertThat(AuditRows.one(node.db, correlationId)).as("audit row of a later refused call")
           .containsEntry("http_status_code", 401).containsEntry("success", false);
