@@ -284,7 +284,7 @@ public record MraosConfig(
 
   /**
    * How ERP's new work orders are stored: up to {@code batchSize} orders per statement, at most
-   * {@code statementsInFlight} statements at once per gateway instance (orders arriving meanwhile gather for the next).
+   * {@code statementsInFlight} statements at once per node (orders arriving meanwhile gather for the next).
    */
   public record IntakeConfig(int batchSize, int statementsInFlight) {
     /** Each order in a statement of its own, as soon as it comes. */

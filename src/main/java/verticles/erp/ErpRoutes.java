@@ -28,7 +28,7 @@ public final class ErpRoutes {
     ClientRule actForErp = new ClientRule("act for ERP", config.security().erpAllowedClients(),
         config.security().erpRequiredScope(), config.security().knownClients());
     IntegrationFailures failures = new IntegrationFailures(config.kafka().integrationFailuresTopic());
-    WorkOrderIntake intake = new WorkOrderIntake(api.pool(), Database.batchPool(api.vertx(), config.database()), api.clock(),
+    WorkOrderIntake intake = new WorkOrderIntake(api.vertx(), api.pool(), Database.batchPool(api.vertx(), config.database()), api.clock(),
         config.kafka().workOrdersTopic(), failures, config.erp().intake(), Meters.registry(config.metricsRegistryName()));
     MaterialMaster materials = new MaterialMaster(api.pool(), api.clock());
 

@@ -3,6 +3,7 @@ package verticles.erp;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
@@ -135,22 +136,31 @@ public final class WorkOrderIntake {
   private final IntegrationFailures failures;
   private final IntakeBatches creates;
 
+  private final Pool batchPool;
+
   /**
-   * One instance per verticle: new orders are stored in batches gathered on its event loop ({@code erp.intake}), through
-   * {@code batchPool} ({@link mraos.db.Database#batchPool}: the batch statement is planned once per connection).
+   * The webhook's: new orders are stored through the node's shared writer ({@link IntakeBatches#of}, {@code erp.intake}),
+   * by {@code batchPool} ({@link mraos.db.Database#batchPool}: the batch statement is planned once per connection).
    */
-  public WorkOrderIntake(Pool pool, Pool batchPool, Clock clock, String workOrdersTopic, IntegrationFailures failures,
-                         IntakeConfig batching, MeterRegistry meters) {
-    this.pool = Objects.requireNonNull(pool);
-    this.clock = Objects.requireNonNull(clock);
-    this.workOrdersTopic = Objects.requireNonNull(workOrdersTopic);
-    this.failures = Objects.requireNonNull(failures);
-    this.creates = new IntakeBatches(batchPool, workOrdersTopic, batching, meters);
+  public WorkOrderIntake(Vertx vertx, Pool pool, Pool batchPool, Clock clock, String workOrdersTopic,
+                         IntegrationFailures failures, IntakeConfig batching, MeterRegistry meters) {
+    this(pool, batchPool, clock, workOrdersTopic, failures, IntakeBatches.of(vertx, workOrdersTopic, batching, meters));
   }
 
   /** For a single event now and then (a retry, a reconciliation): each new order in a statement of its own. */
   public WorkOrderIntake(Pool pool, Clock clock, String workOrdersTopic, IntegrationFailures failures) {
-    this(pool, pool, clock, workOrdersTopic, failures, IntakeConfig.ONE_AT_A_TIME, new SimpleMeterRegistry());
+    this(pool, pool, clock, workOrdersTopic, failures,
+        new IntakeBatches(workOrdersTopic, IntakeConfig.ONE_AT_A_TIME, new SimpleMeterRegistry()));
+  }
+
+  private WorkOrderIntake(Pool pool, Pool batchPool, Clock clock, String workOrdersTopic, IntegrationFailures failures,
+                          IntakeBatches creates) {
+    this.pool = Objects.requireNonNull(pool);
+    this.batchPool = Objects.requireNonNull(batchPool);
+    this.clock = Objects.requireNonNull(clock);
+    this.workOrdersTopic = Objects.requireNonNull(workOrdersTopic);
+    this.failures = Objects.requireNonNull(failures);
+    this.creates = Objects.requireNonNull(creates);
   }
 
   public Future<Outcome> apply(ErpWorkOrderEvent event, Origin origin) {
@@ -167,7 +177,7 @@ public final class WorkOrderIntake {
     Instant now = clock.instant();
     WorkOrder draft = newWorkOrder(order, event.timestamp(), now, bom);
     String envelope = event("work_order.received", draft, now, origin).encode();
-    return creates.store(new IntakeBatches.NewOrder(order, bom, event.timestamp(), now, envelope)).compose(stored -> {
+    return creates.store(batchPool, new IntakeBatches.NewOrder(order, bom, event.timestamp(), now, envelope)).compose(stored -> {
       MaterialAvailability.Result availability = MaterialAvailability.evaluate(bom, stored.materials());
       if (!availability.allKnown()) {
         return refuseUnknownMaterials(availability, origin);

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
@@ -27,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -74,10 +77,10 @@ class IntakeBatchesTest {
     Context context = vertx.getOrCreateContext();
     CompletableFuture<List<Future<IntakeBatches.Stored>>> done = new CompletableFuture<>();
     context.runOnContext(v -> {
-      IntakeBatches batches = new IntakeBatches(pool, "work-orders", config, meters);
+      IntakeBatches batches = new IntakeBatches("work-orders", config, meters);
       List<Future<IntakeBatches.Stored>> outcomes = new ArrayList<>();
       for (IntakeBatches.NewOrder order : orders) {
-        outcomes.add(batches.store(order));
+        outcomes.add(batches.store(pool, order));
       }
       Future.join(outcomes).onComplete(ar -> done.complete(outcomes));
     });
@@ -204,6 +207,72 @@ class IntakeBatchesTest {
     assertThat(run.ordersPerStatement().max()).isEqualTo(1);
     for (int i = 0; i < orders.size(); i++) {
       assertThat(run.stored(i).workOrderId()).isNotNull();
+    }
+  }
+
+  @Test
+  void ordersFromSeveralEventLoopsShareTheNodesStatementsAndEachIsAnsweredOnItsOwnContext() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    IntakeBatches writer = IntakeBatches.of(vertx, "work-orders", new IntakeConfig(64, 1), meters);
+    assertThat(IntakeBatches.of(vertx, "work-orders", new IntakeConfig(64, 1), new SimpleMeterRegistry()))
+        .as("one writer per node").isSameAs(writer);
+    // two contexts on two event loops (the test thread's own context would be the same one each time)
+    ContextInternal first = ((VertxInternal) vertx).createEventLoopContext();
+    ContextInternal other = ((VertxInternal) vertx).createEventLoopContext();
+    for (int tries = 0; other.nettyEventLoop() == first.nettyEventLoop() && tries < 16; tries++) {
+      other = ((VertxInternal) vertx).createEventLoopContext();
+    }
+    assertThat(other.nettyEventLoop()).isNotSameAs(first.nettyEventLoop());
+    Context second = other;
+    List<IntakeBatches.NewOrder> firsts = new ArrayList<>();
+    List<IntakeBatches.NewOrder> seconds = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      firsts.add(order(Plant.unique("ERP-LOOP1"), material));
+      seconds.add(order(Plant.unique("ERP-LOOP2"), material));
+    }
+    CountDownLatch secondQueued = new CountDownLatch(1);
+    List<Future<IntakeBatches.Stored>> outcomes = new ArrayList<>();
+    List<CompletableFuture<Context>> answeredOn = new ArrayList<>();
+    CompletableFuture<Void> firstQueued = new CompletableFuture<>();
+    first.runOnContext(v -> {
+      for (IntakeBatches.NewOrder order : firsts) { // the first goes out at once, the others wait for it
+        track(writer.store(pool, order), outcomes, answeredOn);
+      }
+      firstQueued.complete(null);
+      // the first statement answers on this event loop: held here until the other loop's orders are queued too
+      await(secondQueued);
+    });
+    firstQueued.get(30, TimeUnit.SECONDS);
+    second.runOnContext(v -> {
+      for (IntakeBatches.NewOrder order : seconds) {
+        track(writer.store(pool, order), outcomes, answeredOn);
+      }
+      secondQueued.countDown();
+    });
+    for (int i = 0; i < 10; i++) {
+      Context context = answeredOn.get(i).get(60, TimeUnit.SECONDS);
+      assertThat(context).as("order %d answered on its caller's context", i).isSameAs(i < 5 ? first : second);
+      assertThat(outcomes.get(i).result().workOrderId()).as("order %d", i).startsWith("WO-");
+    }
+    // the first alone; the other nine, from both event loops, in one statement
+    DistributionSummary ordersPerStatement = meters.get(Meters.INTAKE_BATCH_ORDERS).summary();
+    assertThat(ordersPerStatement.count()).isEqualTo(2);
+    assertThat(ordersPerStatement.max()).isEqualTo(9);
+  }
+
+  private static synchronized void track(Future<IntakeBatches.Stored> outcome, List<Future<IntakeBatches.Stored>> outcomes,
+                                         List<CompletableFuture<Context>> answeredOn) {
+    CompletableFuture<Context> on = new CompletableFuture<>();
+    outcome.onComplete(ar -> on.complete(Vertx.currentContext()));
+    outcomes.add(outcome);
+    answeredOn.add(on);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
