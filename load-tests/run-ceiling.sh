@@ -10,14 +10,16 @@
 # Env: SKIP_BUILD=1  CEILING_PORT=18090  CEILING_INSTANCES=<cores>  CEILING_JAVA_OPTS="..."  PAUSE_BETWEEN=10
 #      CEILING_DATABASE=none|insert|batch (none: answer at once; insert: one durable jsonb row and commit per request;
 #      batch: the rows of the requests that arrived meanwhile in one statement, one in flight per instance, as the
-#      node's intake; both in the node's embedded PostgreSQL, fsync on, port CEILING_PG_PORT=15434, data under /tmp)
+#      node's intake; spec: batched likewise, but the rows MRAOS writes for an order, with the node's own statements on
+#      its own schema: order, two BOM lines and outbox event, then the audit row, and the relay's deletes, no Kafka;
+#      all in the node's embedded PostgreSQL, fsync on, port CEILING_PG_PORT=15434, data under /tmp)
 #      SERVER_WARMUP_SECONDS=30 SERVER_WARMUP_RATE=200 (an unmeasured run first, labelled "warmup"; 0 to skip)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CEILING_PORT="${CEILING_PORT:-18090}"
 CEILING_DATABASE="${CEILING_DATABASE:-none}"
-[[ "$CEILING_DATABASE" =~ ^(none|insert|batch)$ ]] || die "CEILING_DATABASE must be none, insert or batch"
+[[ "$CEILING_DATABASE" =~ ^(none|insert|batch|spec)$ ]] || die "CEILING_DATABASE must be none, insert, batch or spec"
 LABEL="ceiling$([[ "$CEILING_DATABASE" == none ]] || echo "-db-$CEILING_DATABASE")"
 BASE="http://localhost:$CEILING_PORT"
 
