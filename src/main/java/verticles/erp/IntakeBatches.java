@@ -2,11 +2,8 @@ package verticles.erp;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -14,41 +11,30 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
 import mraos.config.MraosConfig.IntakeConfig;
+import mraos.db.BatchedStatements;
 import mraos.metrics.Meters;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import verticles.workorders.BomLine;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
- * Stores new work orders in batches: each batch is one statement, so one round trip and one commit, for however many
- * orders arrived while the previous statements ran. One writer per node ({@link #of}), shared by the gateway's
- * instances: under load the statements grow instead of multiplying (a statement's fixed cost, its plan's inserts set up
- * and its commit, is most of what an order costs PostgreSQL). At most {@code erp.intake.statements-in-flight}
- * statements run at once; an order arriving while fewer run goes out at once (alone when the node is quiet, so
- * batching adds no wait), the others gather for the next statement, up to {@code erp.intake.batch-size} orders. Every
- * order keeps its own outcome, answered on its caller's context: stored, or not stored because a material is unknown
- * or its ERP id exists already. Should the database refuse a batch (a value one order carries, say), each of its
- * orders is tried again alone, so one bad order cannot fail the others. Thread-safe: the gateway's instances call it
- * from their own event loops.
+ * Stores new work orders in batches ({@link BatchedStatements}): each batch is one statement, so one round trip and one
+ * commit, for however many orders arrived while the previous statements ran, up to {@code erp.intake.batch-size}, at
+ * most {@code erp.intake.statements-in-flight} at once. One writer per node ({@link #of}), shared by the gateway's
+ * instances. Every order keeps its own outcome, answered on its caller's context: stored, or not stored because a
+ * material is unknown or its ERP id exists already (two orders of one ERP id never share a statement). Should the
+ * database refuse a batch (a value one order carries, say), each of its orders is tried again alone, so one bad order
+ * cannot fail the others.
  */
-final class IntakeBatches implements Shareable {
-
-  private static final Logger LOG = LoggerFactory.getLogger(IntakeBatches.class);
-  private static final String MAP = "mraos.erp";
+final class IntakeBatches implements Shareable, BatchedStatements.Statement<IntakeBatches.Pending, IntakeBatches.Stored> {
 
   /**
    * Materials check, orders, bills of materials and events in one statement. The orders come as parallel arrays
@@ -116,139 +102,39 @@ final class IntakeBatches implements Shareable {
   record Stored(String workOrderId, Map<String, MaterialAvailability.Material> materials) {
   }
 
-  /** An order waiting for its statement: the pool to run it through, and where to answer. */
-  private record Waiting(Pool pool, NewOrder order, Context context, Promise<Stored> promise) {
+  /** An order handed in, with the pool to store it through. */
+  record Pending(Pool pool, NewOrder order) {
   }
 
   private final String topic;
-  private final IntakeConfig config;
-  private final DistributionSummary ordersPerStatement;
-  private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
-  private int inFlight;
+  private final BatchedStatements<Pending, Stored> statements;
 
   /** A writer of its own (a retry, a reconciliation: {@link IntakeConfig#ONE_AT_A_TIME}); the webhook's is {@link #of}. */
   IntakeBatches(String topic, IntakeConfig config, MeterRegistry meters) {
     this.topic = Objects.requireNonNull(topic);
-    this.config = Objects.requireNonNull(config);
-    this.ordersPerStatement = DistributionSummary.builder(Meters.INTAKE_BATCH_ORDERS)
-        .description("ERP work orders stored per statement").register(meters);
+    this.statements = new BatchedStatements<>("work orders", config.statementsInFlight(), config.batchSize(),
+        p -> List.of(p.order().order().erpWorkOrderId()), failure -> true,
+        DistributionSummary.builder(Meters.INTAKE_BATCH_ORDERS).description("ERP work orders stored per statement")
+            .register(meters), this);
   }
 
   /** The node's writer for {@code topic} (the first gateway instance to ask makes it, with its settings). */
   static IntakeBatches of(Vertx vertx, String topic, IntakeConfig config, MeterRegistry meters) {
-    LocalMap<String, IntakeBatches> map = vertx.sharedData().getLocalMap(MAP);
-    String key = "intake-batches:" + topic;
-    IntakeBatches existing = map.get(key);
-    if (existing != null) {
-      return existing;
-    }
-    IntakeBatches made = new IntakeBatches(topic, config, meters);
-    existing = map.putIfAbsent(key, made);
-    return existing != null ? existing : made;
+    return BatchedStatements.shared(vertx, "erp-intake:" + topic, () -> new IntakeBatches(topic, config, meters));
   }
 
-  /**
-   * Stores the order through {@code pool} with the next statement (or at once, if one is to spare), and answers on the
-   * caller's context.
-   */
+  /** Stores the order through {@code pool} with the next statement; answers on the caller's context. */
   Future<Stored> store(Pool pool, NewOrder order) {
-    Context context = Objects.requireNonNull(Vertx.currentContext(), "called from a Vert.x context");
-    Promise<Stored> promise = Promise.promise();
-    List<Waiting> next;
-    synchronized (this) {
-      queue.add(new Waiting(pool, order, context, promise));
-      next = take();
-    }
-    run(next);
-    return promise.future();
+    return statements.write(new Pending(pool, order));
   }
 
-  /**
-   * The next batch, if a statement is to spare: queued orders in their order, one per ERP id (a second one waits for
-   * the next batch). Null when none may go now.
-   */
-  private List<Waiting> take() {
-    if (inFlight >= config.statementsInFlight() || queue.isEmpty()) {
-      return null;
-    }
-    List<Waiting> batch = new ArrayList<>(Math.min(queue.size(), config.batchSize()));
-    Set<String> erpIds = new HashSet<>();
-    for (Iterator<Waiting> it = queue.iterator(); it.hasNext() && batch.size() < config.batchSize(); ) {
-      Waiting w = it.next();
-      if (erpIds.add(w.order().order().erpWorkOrderId())) {
-        batch.add(w);
-        it.remove();
-      }
-    }
-    inFlight++;
-    return batch;
+  @Override
+  public Future<RowSet<Row>> execute(List<Pending> batch) {
+    return batch.get(0).pool().preparedQuery(CREATE).execute(params(batch));
   }
 
-  private void run(List<Waiting> batch) {
-    if (batch == null) {
-      return;
-    }
-    execute(batch).onComplete(ar -> {
-      if (ar.failed() && batch.size() > 1) {
-        LOG.warn("A batch of {} work orders was refused ({}); storing each on its own", batch.size(), ar.cause().getMessage());
-        alone(batch, 0);
-        return;
-      }
-      try {
-        if (ar.succeeded()) {
-          complete(batch, ar.result());
-        } else {
-          fail(batch.get(0), ar.cause());
-        }
-      } finally {
-        done(); // whatever happened above, the next statement may go
-      }
-    });
-  }
-
-  /** After a refused batch: each of its orders in a statement of its own, one after the other. */
-  private void alone(List<Waiting> batch, int i) {
-    if (i == batch.size()) {
-      done();
-      return;
-    }
-    Waiting w = batch.get(i);
-    execute(List.of(w)).onComplete(ar -> {
-      try {
-        if (ar.succeeded()) {
-          complete(List.of(w), ar.result());
-        } else {
-          fail(w, ar.cause());
-        }
-      } finally {
-        alone(batch, i + 1);
-      }
-    });
-  }
-
-  private Future<RowSet<Row>> execute(List<Waiting> batch) {
-    ordersPerStatement.record(batch.size());
-    try {
-      return batch.get(0).pool().preparedQuery(CREATE).execute(params(batch));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  private void done() {
-    List<Waiting> next;
-    synchronized (this) {
-      inFlight--;
-      next = take();
-    }
-    run(next);
-  }
-
-  private static void fail(Waiting w, Throwable cause) {
-    w.context().runOnContext(v -> w.promise().fail(cause));
-  }
-
-  private static void complete(List<Waiting> batch, RowSet<Row> rows) {
+  @Override
+  public List<Stored> answers(List<Pending> batch, RowSet<Row> rows) {
     String[] ids = new String[batch.size()];
     Map<String, MaterialAvailability.Material> materials = new HashMap<>();
     for (Row row : rows) {
@@ -258,14 +144,14 @@ final class IntakeBatches implements Shareable {
         materials.put(row.getString("id"), MaterialAvailability.Material.of(row));
       }
     }
-    for (int n = 0; n < batch.size(); n++) {
-      Waiting w = batch.get(n);
-      Stored stored = new Stored(ids[n], materials);
-      w.context().runOnContext(v -> w.promise().complete(stored));
+    List<Stored> stored = new ArrayList<>(batch.size());
+    for (String id : ids) {
+      stored.add(new Stored(id, materials));
     }
+    return stored;
   }
 
-  private Tuple params(List<Waiting> batch) {
+  private Tuple params(List<Pending> batch) {
     int size = batch.size();
     Integer[] n = new Integer[size];
     String[] erpId = new String[size];
