@@ -112,12 +112,19 @@ public record ApplicationCertificate(KeyPair keyPair, X509Certificate certificat
     }
   }
 
-  /** The private key is nobody else's business (on file systems that know POSIX permissions). */
+  /**
+   * The private key is nobody else's business. On a file system without POSIX permissions it cannot be restricted
+   * here: the operator is told so, and the node goes on (the directory's own protection is then what keeps it).
+   */
   private static void ownerOnly(Path file) {
+    if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      LOG.warn("The file system of {} has no POSIX permissions: restrict access to this private key by other means", file);
+      return;
+    }
     try {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException | java.io.IOException e) {
-      LOG.debug("Cannot restrict the permissions of {}: {}", file, e.getMessage());
+    } catch (java.io.IOException e) {
+      LOG.warn("Could not restrict the permissions of the private key {} to its owner: {}", file, e.getMessage());
     }
   }
 }
