@@ -5,10 +5,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import mraos.config.MraosConfig.AuditConfig;
+import mraos.db.BatchedStatements;
 import mraos.http.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,16 +150,16 @@ public final class AuditLog {
    */
   private Future<Void> write(List<Tuple> batch) {
     return pool.preparedQuery(INSERT_MANY).execute(columns(batch)).<Void>mapEmpty().recover(err -> {
-      if (!isDataError(err)) {
+      if (!BatchedStatements.isDataError(err)) {
         return Future.failedFuture(err);
       }
       List<Future<?>> singles = new ArrayList<>();
       for (Tuple row : batch) {
         singles.add(pool.preparedQuery(INSERT).execute(row)
             // JSON PostgreSQL refuses as jsonb (e.g. an escaped lone surrogate): the row is kept with its payloads as text
-            .recover(rowErr -> isDataError(rowErr) ? pool.preparedQuery(INSERT).execute(asRawText(row)) : Future.failedFuture(rowErr))
+            .recover(rowErr -> BatchedStatements.isDataError(rowErr) ? pool.preparedQuery(INSERT).execute(asRawText(row)) : Future.failedFuture(rowErr))
             .recover(rowErr -> {
-              if (!isDataError(rowErr)) {
+              if (!BatchedStatements.isDataError(rowErr)) {
                 return Future.failedFuture(rowErr);
               }
               LOG.error("Dropped an audit row PostgreSQL refuses ({}): correlation id {}", rowErr.getMessage(), row.getValue(11));
@@ -183,10 +183,6 @@ public final class AuditLog {
     return Tuple.from(arrays);
   }
 
-  private static boolean isDataError(Throwable err) {
-    return err instanceof DatabaseException db && db.getSqlState() != null
-        && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"));
-  }
 
   /** The same row with the JSON payloads wrapped as text ({"raw": ...}), for JSON that PostgreSQL will not take as jsonb. */
   private Tuple asRawText(Tuple row) {

@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
+import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import org.slf4j.Logger;
@@ -82,6 +83,15 @@ public final class BatchedStatements<T, R> implements Shareable {
     this.retryAlone = Objects.requireNonNull(retryAlone);
     this.itemsPerStatement = Objects.requireNonNull(itemsPerStatement);
     this.statement = Objects.requireNonNull(statement);
+  }
+
+  /**
+   * Whether PostgreSQL refused the data itself (SQLSTATE class 22, data exception, or 23, integrity constraint
+   * violation): the statement would fail again as it is, and its items are worth trying one by one.
+   */
+  public static boolean isDataError(Throwable failure) {
+    return failure instanceof DatabaseException db && db.getSqlState() != null
+        && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"));
   }
 
   /** The node's one writer named {@code name} (the first verticle to ask makes it, with its settings). */

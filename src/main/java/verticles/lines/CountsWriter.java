@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
-import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -37,7 +36,7 @@ final class CountsWriter implements Shareable, BatchedStatements.Statement<Count
 
   CountsWriter(int statementsInFlight, MeterRegistry meters) {
     this.statements = new BatchedStatements<>("lines' batches of counts", statementsInFlight, Integer.MAX_VALUE,
-        b -> b.counts().workOrders(), CountsWriter::isDataError,
+        b -> b.counts().workOrders(), BatchedStatements::isDataError,
         DistributionSummary.builder(Meters.MES_COUNT_STATEMENT_BATCHES)
             .description("Lines' batches of counts written per statement").register(meters), this);
   }
@@ -69,10 +68,5 @@ final class CountsWriter implements Shareable, BatchedStatements.Statement<Count
       byLine.computeIfAbsent(row.getString("reporting_line"), l -> new ArrayList<>()).add(row);
     }
     return batches.stream().map(b -> byLine.getOrDefault(b.counts().lineId(), List.<Row>of())).toList();
-  }
-
-  static boolean isDataError(Throwable cause) {
-    return cause instanceof DatabaseException db && db.getSqlState() != null
-        && (db.getSqlState().startsWith("22") || db.getSqlState().startsWith("23"));
   }
 }

@@ -18,6 +18,7 @@ import mraos.NodeClock;
 import mraos.Readiness;
 import mraos.config.MraosConfig;
 import mraos.config.MraosConfig.LinesConfig;
+import mraos.db.BatchedStatements;
 import mraos.db.Database;
 import mraos.events.Outbox;
 import mraos.http.ApiError;
@@ -416,7 +417,7 @@ public final class LineVerticle extends VerticleBase {
    * refuses becomes a dead letter, so one bad message cannot stop the line.
    */
   private void failed(List<Pending> batch, Throwable cause) {
-    boolean dataError = CountsWriter.isDataError(cause);
+    boolean dataError = BatchedStatements.isDataError(cause);
     if (dataError && batch.size() == 1 && batch.get(0).retried() != null) {
       batch.get(0).retried().tryFail("PostgreSQL refused it: " + cause.getMessage()); // still under review: no new dead letter
       return;

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import mraos.db.BatchedStatements;
 import mraos.db.Database;
 import mraos.metrics.Meters;
 import org.junit.jupiter.api.AfterAll;
@@ -165,7 +166,7 @@ class CountsWriterTest {
     assertThat(run.outcomes().get(0).succeeded()).isTrue();
     assertThat(run.outcomes().get(1).succeeded()).as("the other line's batch, tried again alone").isTrue();
     assertThat(run.outcomes().get(2).failed()).isTrue();
-    assertThat(CountsWriter.isDataError(run.outcomes().get(2).cause())).as(run.outcomes().get(2).cause().toString()).isTrue();
+    assertThat(BatchedStatements.isDataError(run.outcomes().get(2).cause())).as(run.outcomes().get(2).cause().toString()).isTrue();
     assertThat(produced(good)).isEqualTo(3);
     assertThat(produced(bad)).isZero();
     assertThat(node.db.count("SELECT count(*) FROM production_logs WHERE work_order_id = ?", bad)).isZero();
