@@ -175,8 +175,10 @@ class NodeReadinessTest {
     static TestNode start() {
       TestServices services = TestServices.get();
       try {
+        // its own database (the shared one) makes it another installation: its lines get sessions of their own at the
+        // shared broker, or they would take over the sessions of the first node's lines
         Node started = Node.start(services.nodeConfig(Map.of("security.issuer", "http://localhost:" + Ports.free() + "/mraos",
-            "security.discovery-retry-ms", 500)));
+            "security.discovery-retry-ms", 500, "mqtt.client-id-prefix", "orphan")));
         return TestNode.wrap(services, started);
       } catch (Exception e) {
         throw new IllegalStateException(e);

@@ -21,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
   private final NetClient client;
   private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
   private NetServer server;
+  private volatile boolean frozen;
 
   private TcpProxy(Vertx vertx, int port, String targetHost, int targetPort) {
     this.vertx = vertx;
@@ -50,8 +51,18 @@ public final class TcpProxy implements AutoCloseable {
     open.clear();
   }
 
+  /**
+   * The network silently dies: nothing passes either way any more, yet no connection is closed, so neither end hears of
+   * it (until {@link #cut} or {@link #restore}).
+   */
+  public void freeze() {
+    frozen = true;
+  }
+
   /** Accepts connections again on the same port. */
   public void restore() {
+    cut();
+    frozen = false;
     server = vertx.createNetServer().connectHandler(inbound -> {
       inbound.pause();
       client.connect(targetPort, targetHost).onComplete(connected -> {
@@ -62,14 +73,36 @@ public final class TcpProxy implements AutoCloseable {
         NetSocket outbound = connected.result();
         open.add(inbound);
         open.add(outbound);
-        inbound.closeHandler(v -> outbound.close());
-        outbound.closeHandler(v -> inbound.close());
-        inbound.pipeTo(outbound);
-        outbound.pipeTo(inbound);
+        // a frozen network carries no word of a connection closing either
+        inbound.closeHandler(v -> {
+          if (!frozen) {
+            outbound.close();
+          }
+        });
+        outbound.closeHandler(v -> {
+          if (!frozen) {
+            inbound.close();
+          }
+        });
+        relay(inbound, outbound);
+        relay(outbound, inbound);
         inbound.resume();
       });
     });
     server.listen(port, "127.0.0.1").await();
+  }
+
+  /** Passes what arrives on; while frozen, it is lost on the way (with back-pressure, as a pipe would otherwise). */
+  private void relay(NetSocket from, NetSocket to) {
+    from.handler(data -> {
+      if (!frozen) {
+        to.write(data);
+        if (to.writeQueueFull()) {
+          from.pause();
+          to.drainHandler(v -> from.resume());
+        }
+      }
+    });
   }
 
   @Override

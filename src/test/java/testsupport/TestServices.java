@@ -50,6 +50,9 @@ public final class TestServices {
         Map.entry("security.rate-limit.requests-per-minute", 1_000_000),
         Map.entry("kafka.outbox.poll-interval-ms", 200),
         Map.entry("kafka.outbox.retry-backoff-ms", 300),
+        // a node that takes over a singleton from one that vanished waits out the lease: keep it short here
+        Map.entry("cluster.singleton-lease", "1s"),
+        Map.entry("cluster.singleton-check-interval", "250ms"),
         // schedules run only where a test asks for them (by its own clock), never by the wall clock of a shared database
         Map.entry("scheduler.jobs.erp-consumption-batch", "off"),
         Map.entry("scheduler.jobs.erp-material-master-pull", "off"),

@@ -224,10 +224,16 @@ public record MraosConfig(
   }
 
   public record ClusterConfig(boolean enabled, Path configFile, List<String> members, String host,
-                              Duration singletonCheckInterval, Duration singletonGrace) {
+                              Duration singletonCheckInterval, Duration singletonLease) {
     static ClusterConfig from(Settings s) {
+      Duration interval = s.duration("singleton-check-interval");
+      Duration lease = s.duration("singleton-lease");
+      if (lease.compareTo(interval.multipliedBy(2)) < 0) {
+        throw new IllegalArgumentException("cluster.singleton-lease (" + lease + ") must be at least twice"
+            + " cluster.singleton-check-interval (" + interval + "): each check renews the lease");
+      }
       return new ClusterConfig(s.bool("enabled"), Path.of(s.string("config")), s.strings("members"), s.string("host"),
-          s.duration("singleton-check-interval"), s.duration("singleton-grace"));
+          interval, lease);
     }
   }
 

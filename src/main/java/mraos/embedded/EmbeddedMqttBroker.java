@@ -2,6 +2,7 @@ package mraos.embedded;
 
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.moquette.interception.InterceptHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** Tells {@code handler} of the broker's events (clients connecting and leaving, publishes): for watching it. */
+  public void addInterceptHandler(InterceptHandler handler) {
+    server.addInterceptHandler(handler);
   }
 
   @Override

@@ -16,6 +16,7 @@ import io.vertx.sqlclient.Tuple;
 import mraos.Addresses;
 import mraos.NodeClock;
 import mraos.Readiness;
+import mraos.cluster.SingletonLease;
 import mraos.config.MraosConfig;
 import mraos.config.MraosConfig.LinesConfig;
 import mraos.db.BatchedStatements;
@@ -104,6 +105,8 @@ public final class LineVerticle extends VerticleBase {
   /** The last batch could not be written because PostgreSQL was away (not because it refused the data). */
   private boolean databaseAway;
   private boolean stopping;
+  /** Whether this node still holds the line's lock: nothing is read or acknowledged without it. */
+  private SingletonLease.Proof lease;
   private long flushTimer = -1;
   private long lastFlushStart;
   /** Which work orders' progress events are due, and the figures held back ({@code lines.progress-interval}). */
@@ -116,6 +119,7 @@ public final class LineVerticle extends VerticleBase {
     config = MraosConfig.from(config().getJsonObject("mraos"));
     settings = config.lines();
     lineId = config().getString("line");
+    lease = SingletonLease.proof(vertx, config());
     PlantModel plant = PlantModel.load(config.plantModel());
     if (plant.line(lineId).isEmpty()) {
       return Future.failedFuture("Line " + lineId + " is not in the plant model");
@@ -157,6 +161,16 @@ public final class LineVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     Readiness.forget(vertx, component());
+    if (!lease.held()) {
+      // the lock is lost and another node may run the line already: leave the broker now, acknowledge nothing more;
+      // what was read and not acknowledged is delivered again to the line's next holder
+      session.stop();
+      LOG.info("Line {}: stopped at once (the node lost the line's lock), {} message(s) left to its next holder", lineId,
+          pending.size());
+      pending.stream().filter(p -> p.retried() != null)
+          .forEach(p -> p.retried().tryFail("line " + lineId + " moved to another node before the message was written"));
+      return Future.succeededFuture();
+    }
     Promise<Void> drained = Promise.promise();
     drain(drained, System.currentTimeMillis() + 5_000);
     return drained.future().eventually(() -> {
@@ -185,7 +199,7 @@ public final class LineVerticle extends VerticleBase {
   }
 
   private void onMqtt(MqttLineSession.Received received) {
-    if (stopping) {
+    if (stopping || !lease.held()) {
       return; // not acknowledged: the broker gives it to whoever runs the line next
     }
     enqueue(MesMessage.fromMqtt(received.message().topicName(), received.message().payload(), lineId, machines, clock.instant(),
@@ -231,6 +245,9 @@ public final class LineVerticle extends VerticleBase {
   }
 
   private void onConnected(boolean connected) {
+    if (stopping) {
+      return; // the session closing as the line stops: the line is no longer this node's to report
+    }
     Readiness.report(vertx, component(), connected || paused, connected ? "MQTT session on " + config.mqtt().url()
         : paused ? "reading paused: buffer full while PostgreSQL is away" : "MQTT broker " + config.mqtt().url() + " unreachable");
   }
@@ -378,8 +395,8 @@ public final class LineVerticle extends VerticleBase {
       batchSizes.record(batch.size());
     }
     for (Pending p : batch) {
-      if (p.received() != null && !session.ack(p.received())) {
-        LOG.debug("Line {}: not acknowledged (connection {} is gone; the broker will deliver it again)", lineId,
+      if (p.received() != null && (!lease.held() || !session.ack(p.received()))) {
+        LOG.debug("Line {}: not acknowledged (the lock or connection {} is gone; the broker delivers it again)", lineId,
             p.received().connection());
       }
       if (p.retried() != null) {

@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import mraos.Addresses;
 import mraos.Readiness;
+import mraos.cluster.SingletonLease;
 import mraos.config.MraosConfig;
 import mraos.config.MraosConfig.OpcUaConfig;
 import mraos.config.MraosConfig.OpcUaEndpoint;
@@ -65,6 +66,8 @@ public final class OpcUaEndpointVerticle extends VerticleBase {
   private long retryTimer = -1;
   private long rediscoverTimer = -1;
   private boolean stopped;
+  /** Whether this node still holds the endpoint's lock: no status is passed on without it. */
+  private SingletonLease.Proof lease;
   private Future<OpcUaClient> connecting = Future.succeededFuture();
 
   private final SessionActivityListener sessions = new SessionActivityListener() {
@@ -82,6 +85,7 @@ public final class OpcUaEndpointVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     MraosConfig mraos = MraosConfig.from(config().getJsonObject("mraos"));
+    lease = SingletonLease.proof(vertx, config());
     OpcUaConfig opcua = mraos.opcua();
     String name = config().getString("endpoint");
     endpoint = opcua.endpoints().get(name);
@@ -232,7 +236,7 @@ public final class OpcUaEndpointVerticle extends VerticleBase {
 
   /** One message per machine in this batch, carrying the machine's whole latest status. */
   private void deliver(StatusSubscription from, List<StatusSubscription.Update> updates) {
-    if (stopped || from.generation() != generation) {
+    if (stopped || from.generation() != generation || !lease.held()) {
       return;
     }
     Set<MachineStatus> changed = new LinkedHashSet<>();

@@ -22,6 +22,7 @@ import mraos.Addresses;
 import mraos.NodeClock;
 import mraos.audit.AuditEntry;
 import mraos.audit.AuditLog;
+import mraos.cluster.SingletonLease;
 import mraos.config.MraosConfig;
 import mraos.config.MraosConfig.ExternalSystem;
 import mraos.db.Database;
@@ -73,11 +74,14 @@ public final class OutboundVerticle extends VerticleBase {
   private boolean stopped;
   private Instant breakerOpenedAt;
   private long pollTimer;
+  /** Whether this node still holds the system's lock: no call is claimed without it. */
+  private SingletonLease.Proof singleton;
 
   @Override
   public Future<?> start() {
     config = MraosConfig.from(config().getJsonObject("mraos"));
     system = config.system(config().getString("system"));
+    singleton = SingletonLease.proof(vertx, config());
     pool = Database.pool(vertx, config.database());
     clock = NodeClock.of(vertx);
     long timeoutMs = system.requestTimeout().toMillis();
@@ -140,7 +144,7 @@ public final class OutboundVerticle extends VerticleBase {
 
   /** Takes as many due calls as there is room for on the wire and sends them. */
   private void pump() {
-    if (stopped || !system.connected()) {
+    if (stopped || !system.connected() || !singleton.held()) {
       return;
     }
     if (pumping) {

@@ -3,6 +3,7 @@ package verticles.scheduler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import mraos.NodeClock;
+import mraos.cluster.SingletonLease;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.events.Outbox;
@@ -33,10 +34,13 @@ public final class SchedulerVerticle extends VerticleBase {
   private final Map<String, Instant> handled = new HashMap<>();
   private final Map<String, Boolean> busy = new HashMap<>();
   private long timer;
+  /** Whether this node still holds the scheduler's lock: no job starts without it. */
+  private SingletonLease.Proof lease;
 
   @Override
   public Future<?> start() {
     MraosConfig config = MraosConfig.from(config().getJsonObject("mraos"));
+    lease = SingletonLease.proof(vertx, config());
     context = new ScheduledJob.Context(vertx, Database.pool(vertx, config.database()), NodeClock.of(vertx), config);
     runner = new JobRunner(context);
     zone = config.plantTimeZone();
@@ -57,6 +61,9 @@ public final class SchedulerVerticle extends VerticleBase {
   }
 
   private void tick() {
+    if (!lease.held()) {
+      return;
+    }
     Instant now = context.clock().instant();
     schedules.forEach((name, schedule) -> schedule.latestSlot(now, zone).ifPresent(slot -> {
       Instant last = handled.get(name);

@@ -40,7 +40,7 @@ class SingletonLockTest {
     // keys are the high half of a UUID, negative ones too: their halves must still match pg_locks' classid and objid
     List<Long> keys = new ArrayList<>(List.of(-1L, Long.MIN_VALUE, Long.MAX_VALUE, 0L, 0x80000000L));
     for (String singleton : List.of("line-line1", "line-line2", "outbound-erp", "scheduler")) {
-      keys.add(ClusterSingletons.lockKey(singleton));
+      keys.add(LockSession.lockKey(singleton));
     }
     for (long key : keys) {
       String name = Long.toHexString(key);
@@ -49,12 +49,12 @@ class SingletonLockTest {
       conn.noticeHandler(notices::add);
       try {
         for (int i = 0; i < 2; i++) {
-          assertThat(conn.preparedQuery(ClusterSingletons.TRY_LOCK).execute(Tuple.of(key)).await().iterator().next()
+          assertThat(conn.preparedQuery(LockSession.TRY_LOCK).execute(Tuple.of(key)).await().iterator().next()
               .getBoolean("held")).as("taken (%s, key %s)", name, key).isTrue();
         }
         List<Boolean> released = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-          released.add(conn.preparedQuery(ClusterSingletons.UNLOCK).execute(Tuple.of(key)).await().iterator().next()
+          released.add(conn.preparedQuery(LockSession.UNLOCK).execute(Tuple.of(key)).await().iterator().next()
               .getBoolean("released"));
         }
         assertThat(released).as("two holds released, then nothing left (%s, key %s)", name, key).containsExactly(true, true, false);
