@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An MRAOS node in a JVM of its own ({@code mraos.Main --config <file>} on the tests' classpath), so a test can kill it
+ * An MRAOS node in a JVM of its own ({@code mraos.node.Main --config <file>} on the tests' classpath), so a test can kill it
  * the way a node dies in the plant: {@link #kill} is SIGKILL, with no clean stop and no hand-over. Its output goes to
  * {@code target/node-process-<name>.log}.
  */
@@ -38,7 +38,7 @@ public final class NodeProcess implements AutoCloseable {
     Path log = dir.resolve("node-process-" + config.node().name() + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "mraos.Main", "--config", file.toString()))
+        "mraos.node.Main", "--config", file.toString()))
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();

@@ -1,7 +1,7 @@
 package testsupport;
 
-import mraos.Node;
 import mraos.config.MraosConfig;
+import mraos.node.Node;
 
 import java.time.Duration;
 import java.util.Map;

@@ -5,8 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import mraos.Readiness;
 import mraos.config.MraosConfig;
+import mraos.health.Readiness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

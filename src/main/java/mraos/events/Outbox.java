@@ -6,7 +6,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import mraos.Addresses;
 
 /**
  * Writes events into the transactional outbox ({@code outbox_events}) on the caller's connection, so an event is

@@ -1,6 +1,7 @@
 package mraos.http;
 
 import mraos.time.Timestamps;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;

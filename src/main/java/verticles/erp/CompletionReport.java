@@ -7,11 +7,11 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import mraos.http.Json;
-import verticles.outbound.DeliveryEffect;
-import verticles.outbound.OutboundMessage;
-import verticles.outbound.OutboundQueue;
-import verticles.outbound.OutboundRequest;
-import verticles.workorders.WorkOrder;
+import mraos.outbound.DeliveryEffect;
+import mraos.outbound.OutboundMessage;
+import mraos.outbound.OutboundQueue;
+import mraos.outbound.OutboundRequest;
+import mraos.workorders.WorkOrder;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

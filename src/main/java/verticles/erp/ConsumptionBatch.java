@@ -7,17 +7,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import mraos.Addresses;
 import mraos.config.MraosConfig.ErpConfig;
-
+import mraos.events.Addresses;
 import mraos.http.Json;
+import mraos.jobs.ScheduledJob;
+import mraos.outbound.DeliveryEffect;
+import mraos.outbound.OutboundMessage;
+import mraos.outbound.OutboundQueue;
+import mraos.outbound.OutboundRequest;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import verticles.outbound.DeliveryEffect;
-import verticles.outbound.OutboundMessage;
-import verticles.outbound.OutboundQueue;
-import verticles.outbound.OutboundRequest;
-import verticles.scheduler.ScheduledJob;
 
 import java.io.IOException;
 import java.io.StringWriter;

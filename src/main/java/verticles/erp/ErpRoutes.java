@@ -4,14 +4,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
+import mraos.failures.IntegrationFailures;
+import mraos.http.ApiContext;
 import mraos.http.ApiError;
-import mraos.metrics.Meters;
 import mraos.http.Json;
 import mraos.http.Responses;
+import mraos.metrics.Meters;
 import mraos.security.Authorization;
 import mraos.security.ClientRule;
-import verticles.failures.IntegrationFailures;
-import verticles.gateway.ApiContext;
 
 /** ERP's inbound endpoints (spec §3.2.1, §3.3): work-order webhook and material master data. */
 public final class ErpRoutes {

@@ -3,8 +3,8 @@ package verticles.erp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import mraos.http.Json;
-import verticles.workorders.BomLine;
 import mraos.time.Timestamps;
+import mraos.workorders.BomLine;
 
 import java.math.BigDecimal;
 import java.time.Instant;

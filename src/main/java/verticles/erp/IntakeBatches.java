@@ -13,7 +13,7 @@ import io.vertx.sqlclient.data.Numeric;
 import mraos.config.MraosConfig.IntakeConfig;
 import mraos.db.BatchedStatements;
 import mraos.metrics.Meters;
-import verticles.workorders.BomLine;
+import mraos.workorders.BomLine;
 
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import mraos.http.Json;
-import verticles.workorders.BomLine;
+import mraos.workorders.BomLine;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import mraos.config.MraosConfig.ErpConfig;
-import verticles.outbound.OutboundCall;
-import verticles.scheduler.ScheduledJob;
+import mraos.jobs.ScheduledJob;
+import mraos.outbound.OutboundCall;
 
 import java.time.Instant;
 

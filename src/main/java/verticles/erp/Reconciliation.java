@@ -6,13 +6,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import mraos.config.MraosConfig.ErpConfig;
+import mraos.failures.IntegrationFailure;
+import mraos.failures.IntegrationFailures;
 import mraos.http.ApiError;
 import mraos.http.Json;
-import verticles.failures.IntegrationFailure;
-import verticles.failures.IntegrationFailures;
-import verticles.outbound.OutboundCall;
-import verticles.scheduler.ScheduledJob;
-import verticles.workorders.WorkOrder;
+import mraos.jobs.ScheduledJob;
+import mraos.outbound.OutboundCall;
+import mraos.workorders.WorkOrder;
 import verticles.workorders.WorkOrderStore;
 
 import java.math.BigDecimal;

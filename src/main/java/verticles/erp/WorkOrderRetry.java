@@ -4,10 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import mraos.events.Outbox;
+import mraos.failures.FailureRetry;
+import mraos.failures.IntegrationFailure;
+import mraos.failures.IntegrationFailures;
 import mraos.http.ApiError;
-import verticles.failures.FailureRetry;
-import verticles.failures.IntegrationFailure;
-import verticles.failures.IntegrationFailures;
 
 import java.util.Set;
 

@@ -7,10 +7,13 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import mraos.failures.FailureRetry;
+import mraos.failures.IntegrationFailure;
+import mraos.failures.IntegrationFailures;
 import mraos.http.ApiError;
 import mraos.http.ErrorCode;
 import mraos.http.Json;
-import verticles.outbound.OutboundQueue;
+import mraos.outbound.OutboundQueue;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -122,7 +125,7 @@ public final class FailureReview {
           .map(system -> new Started(fromRow(row), system, inbound));
     })).compose(started -> {
       if (started.system() != null) {
-        context.vertx().eventBus().publish(mraos.Addresses.outboundWakeUp(started.system()), null);
+        context.vertx().eventBus().publish(mraos.events.Addresses.outboundWakeUp(started.system()), null);
         return one(failureId).map(state -> new RetryOutcome("retrying", state, new JsonObject().put("message",
             "Queued for " + started.system() + " again; the outbound path delivers it with a fresh retry schedule")));
       }

@@ -3,6 +3,8 @@ package verticles.failures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import mraos.failures.FailureRetry;
+import mraos.http.ApiContext;
 import mraos.http.ApiError;
 import mraos.http.QueryParams;
 import mraos.http.RequestBodies;
@@ -10,7 +12,6 @@ import mraos.http.Responses;
 import mraos.security.Authorization;
 import mraos.security.Caller;
 import mraos.security.ClientRule;
-import verticles.gateway.ApiContext;
 
 import java.util.Set;
 

@@ -6,10 +6,10 @@ import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import mraos.NodeClock;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.metrics.Meters;
+import mraos.time.NodeClock;
 
 import java.util.ArrayList;
 import java.util.List;

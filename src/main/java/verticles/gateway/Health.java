@@ -8,8 +8,8 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.sqlclient.Pool;
-import mraos.Addresses;
-import mraos.Readiness;
+import mraos.events.Addresses;
+import mraos.health.Readiness;
 import mraos.security.TokenVerifier;
 
 import java.util.Map;

@@ -6,11 +6,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.sqlclient.Pool;
-import mraos.Addresses;
-import mraos.Readiness;
-import mraos.config.MraosConfig;
 import mraos.config.MraosConfig.KafkaConfig;
+import mraos.config.MraosConfig;
 import mraos.db.Database;
+import mraos.events.Addresses;
+import mraos.health.Readiness;
 import mraos.metrics.Meters;
 
 import java.util.HashMap;

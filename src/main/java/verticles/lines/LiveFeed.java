@@ -8,13 +8,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import mraos.Addresses;
+import mraos.events.Addresses;
+import mraos.http.ApiContext;
 import mraos.http.Json;
 import mraos.security.Authorization;
 import mraos.security.ClientRule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import verticles.gateway.ApiContext;
 
 import java.util.HashMap;
 import java.util.HashSet;

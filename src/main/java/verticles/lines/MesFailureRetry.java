@@ -4,11 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import mraos.Addresses;
+import mraos.events.Addresses;
+import mraos.failures.FailureRetry;
+import mraos.failures.IntegrationFailure;
 import mraos.http.ApiError;
 import mraos.http.ErrorCode;
-import verticles.failures.FailureRetry;
-import verticles.failures.IntegrationFailure;
 
 import java.util.Set;
 import java.util.regex.Matcher;

@@ -2,6 +2,7 @@ package verticles.mes;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import mraos.security.ApplicationCertificate;
 import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClientConfig;

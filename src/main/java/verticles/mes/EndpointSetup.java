@@ -1,9 +1,10 @@
 package verticles.mes;
 
-import mraos.config.MraosConfig;
 import mraos.config.MraosConfig.OpcUaConfig;
 import mraos.config.MraosConfig.OpcUaEndpoint;
+import mraos.config.MraosConfig;
 import mraos.plant.PlantModel;
+import mraos.security.ApplicationCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package verticles.mes;
 
 import io.vertx.core.json.JsonObject;
+import mraos.plant.MesStatusNodes.Field;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
-import verticles.mes.MesStatusNodes.Field;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -1,6 +1,8 @@
 package verticles.mes;
 
 import io.vertx.core.Context;
+import mraos.plant.MesStatusNodes.Field;
+import mraos.plant.MesStatusNodes;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemSynchronizationException;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
@@ -13,7 +15,6 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import verticles.mes.MesStatusNodes.Field;
 
 import java.time.Duration;
 import java.util.ArrayList;

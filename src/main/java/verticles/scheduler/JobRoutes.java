@@ -2,11 +2,12 @@ package verticles.scheduler;
 
 import io.vertx.core.json.JsonObject;
 import mraos.events.Outbox;
+import mraos.http.ApiContext;
 import mraos.http.QueryParams;
 import mraos.http.Responses;
+import mraos.jobs.ScheduledJob;
 import mraos.security.Authorization;
 import mraos.security.ClientRule;
-import verticles.gateway.ApiContext;
 
 /**
  * {@code GET /api/v1/jobs}: the jobs, their schedules and latest runs (any known client).

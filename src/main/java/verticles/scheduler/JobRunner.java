@@ -2,11 +2,12 @@ package verticles.scheduler;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import mraos.failures.IntegrationFailure;
+import mraos.failures.IntegrationFailures;
 import mraos.http.ApiError;
+import mraos.jobs.ScheduledJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import verticles.failures.IntegrationFailure;
-import verticles.failures.IntegrationFailures;
 
 import java.time.Instant;
 import java.util.Map;

@@ -2,8 +2,9 @@ package verticles.scheduler;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import verticles.failures.FailureRetry;
-import verticles.failures.IntegrationFailure;
+import mraos.failures.FailureRetry;
+import mraos.failures.IntegrationFailure;
+import mraos.jobs.ScheduledJob;
 
 import java.util.ServiceLoader;
 import java.util.Set;

@@ -2,11 +2,12 @@ package verticles.scheduler;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import mraos.NodeClock;
 import mraos.cluster.SingletonLease;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.events.Outbox;
+import mraos.jobs.ScheduledJob;
+import mraos.time.NodeClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,6 +12,8 @@ import mraos.events.Envelope;
 import mraos.events.Outbox;
 import mraos.http.ApiError;
 import mraos.http.ErrorCode;
+import mraos.workorders.BomLine;
+import mraos.workorders.WorkOrder;
 import verticles.erp.CompletionReport;
 
 import java.math.BigDecimal;

@@ -11,11 +11,12 @@ import mraos.events.Outbox;
 import mraos.http.ApiError;
 import mraos.http.ErrorCode;
 import mraos.http.Json;
+import mraos.outbound.DeliveryEffect;
+import mraos.outbound.OutboundMessage;
+import mraos.outbound.OutboundQueue;
+import mraos.outbound.OutboundRequest;
 import mraos.plant.PlantModel;
-import verticles.outbound.DeliveryEffect;
-import verticles.outbound.OutboundMessage;
-import verticles.outbound.OutboundQueue;
-import verticles.outbound.OutboundRequest;
+import mraos.workorders.WorkOrder;
 
 import java.time.Clock;
 import java.time.Instant;

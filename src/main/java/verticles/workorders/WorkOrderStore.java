@@ -6,6 +6,8 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import mraos.http.Json;
+import mraos.workorders.BomLine;
+import mraos.workorders.WorkOrder;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

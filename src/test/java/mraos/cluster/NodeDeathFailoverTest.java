@@ -4,13 +4,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import mraos.simulators.MesMqttPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import testsupport.Api;
+import simulators.MesMqttPublisher;
 import testsupport.Api.Response;
+import testsupport.Api;
 import testsupport.NodeProcess;
 import testsupport.Plant;
 import testsupport.TestNode;
@@ -28,10 +28,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
-import static mraos.simulators.MesMqttPublisher.count;
-import static mraos.simulators.MesMqttPublisher.countTopic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static simulators.MesMqttPublisher.count;
+import static simulators.MesMqttPublisher.countTopic;
 
 /**
  * A node of a Hazelcast cluster dies (SIGKILL: no clean stop, no hand-over): the other node takes over what the dead

@@ -2,7 +2,7 @@ package verticles.erp;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import mraos.Addresses;
+import mraos.events.Addresses;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -3,20 +3,20 @@ package verticles.failures;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import mraos.simulators.ErpSimulator;
-import mraos.simulators.Fault;
+import mraos.outbound.OutboundFixture.Completed;
+import mraos.outbound.OutboundFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import simulators.ErpSimulator;
+import simulators.Fault;
 import testsupport.Api.Response;
 import testsupport.KafkaTopic;
 import testsupport.Plant;
 import testsupport.TestNode;
 import verticles.erp.ErpRoutes;
-import verticles.outbound.OutboundFixture;
-import verticles.outbound.OutboundFixture.Completed;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,14 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static mraos.outbound.OutboundFixture.PATH;
+import static mraos.outbound.OutboundFixture.TYPE;
+import static mraos.outbound.OutboundFixture.awaitSettled;
+import static mraos.outbound.OutboundFixture.booked;
+import static mraos.outbound.OutboundFixture.message;
+import static mraos.outbound.OutboundFixture.requests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static verticles.outbound.OutboundFixture.PATH;
-import static verticles.outbound.OutboundFixture.TYPE;
-import static verticles.outbound.OutboundFixture.awaitSettled;
-import static verticles.outbound.OutboundFixture.booked;
-import static verticles.outbound.OutboundFixture.message;
-import static verticles.outbound.OutboundFixture.requests;
 
 /**
  * The dead-letter review API of spec §7.2 ({@code /api/v1/integration-failures}, integration admins only): list with
@@ -209,7 +209,7 @@ class FailureReviewApiTest {
 
     assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
     assertThat(awaitSettled(node.db, dl.report().messageId(), Duration.ofSeconds(20))).containsEntry("status", "delivered");
-    List<mraos.simulators.ReceivedRequest> sent = requests(erp, dl.report().messageId());
+    List<simulators.ReceivedRequest> sent = requests(erp, dl.report().messageId());
     assertThat(sent).hasSize(2);
     assertThat(sent.get(0).json().getInteger("quantity_good")).isEqualTo(197);
     assertThat(sent.get(1).json()).isEqualTo(corrected);

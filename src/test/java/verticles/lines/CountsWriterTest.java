@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import mraos.db.BatchedStatements;
 import mraos.db.Database;
+import mraos.failures.IntegrationFailures;
 import mraos.metrics.Meters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.Timeout;
 import testsupport.KafkaTopic;
 import testsupport.Plant;
 import testsupport.TestNode;
-import verticles.failures.IntegrationFailures;
 
 import java.math.BigDecimal;
 import java.time.Duration;

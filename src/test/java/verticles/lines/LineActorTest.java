@@ -4,12 +4,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import mraos.Addresses;
-import mraos.simulators.MesMqttPublisher;
+import mraos.events.Addresses;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import simulators.MesMqttPublisher;
 import testsupport.Api.Response;
 import testsupport.KafkaTopic;
 import testsupport.Plant;
@@ -24,10 +24,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import static mraos.simulators.MesMqttPublisher.count;
-import static mraos.simulators.MesMqttPublisher.countTopic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static simulators.MesMqttPublisher.count;
+import static simulators.MesMqttPublisher.countTopic;
 
 /**
  * A line's actor applying what the MES reports (spec §4.2.1, §10.2 MES tests 1–3): counts (progress, completion at
@@ -149,7 +149,7 @@ class LineActorTest {
         new MesMessage.Count("M-102", second, now, 3, 3, "pass", BigDecimal.ONE),
         new MesMessage.Count("M-101", first, now.plusMillis(1), 1, 3, "pass", BigDecimal.ONE));
     LineBatch.Context context = new LineBatch.Context("line1", now, "work-orders", "resource-status",
-        new verticles.failures.IntegrationFailures("integration-failures"));
+        new mraos.failures.IntegrationFailures("integration-failures"));
     io.vertx.sqlclient.Pool pool = mraos.db.Database.pool(vertx, node.config().database());
     try {
       // applied and read back in one transaction that is then rolled back, before the relay could take the events
@@ -185,7 +185,7 @@ class LineActorTest {
         new MesMessage.Count("M-101", first, now, 2, 2, "pass", BigDecimal.ONE), // the same, delivered again
         new MesMessage.Count("M-101", first, now.plusMillis(1), 1, 3, "pass", BigDecimal.ONE));
     LineBatch.Context context = new LineBatch.Context("line1", now, "work-orders", "resource-status",
-        new verticles.failures.IntegrationFailures("integration-failures"));
+        new mraos.failures.IntegrationFailures("integration-failures"));
     assertThat(LineBatch.countsOnly(batch, java.util.Set.of(first, second))).isTrue();
     assertThat(LineBatch.countsOnly(batch, java.util.Set.of(first))).isFalse();
     io.vertx.sqlclient.Pool pool = mraos.db.Database.pool(vertx, node.config().database());

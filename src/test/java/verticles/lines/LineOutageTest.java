@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import mraos.embedded.EmbeddedDatabase;
-import mraos.simulators.MesMqttPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import simulators.MesMqttPublisher;
 import testsupport.Api.Response;
 import testsupport.Mosquitto;
 import testsupport.Plant;
@@ -30,10 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static mraos.simulators.MesMqttPublisher.count;
-import static mraos.simulators.MesMqttPublisher.countTopic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static simulators.MesMqttPublisher.count;
+import static simulators.MesMqttPublisher.countTopic;
 
 /**
  * Nothing the MES sends is lost when what MRAOS depends on goes away (spec §4.4, §10.2 MES test 4): PostgreSQL stopped

@@ -2,11 +2,11 @@ package verticles.lines;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import mraos.simulators.MesMqttPublisher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import simulators.MesMqttPublisher;
 import testsupport.Api.Response;
 import testsupport.Plant;
 import testsupport.TestNode;
@@ -17,10 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
-import static mraos.simulators.MesMqttPublisher.count;
-import static mraos.simulators.MesMqttPublisher.countTopic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static simulators.MesMqttPublisher.count;
+import static simulators.MesMqttPublisher.countTopic;
 
 /**
  * An MES message that became a dead letter (stale, unknown machine) is retried from the dead-letter review, as it was or

@@ -7,17 +7,17 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import mraos.db.Database;
-import mraos.simulators.MesMqttPublisher;
+import mraos.failures.IntegrationFailures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import simulators.MesMqttPublisher;
 import testsupport.Api.Response;
 import testsupport.KafkaTopic;
 import testsupport.Plant;
 import testsupport.TestNode;
 import verticles.erp.ErpRoutes;
-import verticles.failures.IntegrationFailures;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -30,10 +30,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import static mraos.simulators.MesMqttPublisher.count;
-import static mraos.simulators.MesMqttPublisher.countTopic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static simulators.MesMqttPublisher.count;
+import static simulators.MesMqttPublisher.countTopic;
 
 /**
  * {@code lines.progress-interval}: a line publishes at most one {@code work_order.progress} event per work order per

@@ -1,12 +1,12 @@
 package verticles.mes;
 
-import mraos.simulators.MesOpcUaServer;
-import mraos.simulators.MesOpcUaServer.Status;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import simulators.MesOpcUaServer.Status;
+import simulators.MesOpcUaServer;
 import testsupport.TestNode;
 
 import java.math.BigDecimal;

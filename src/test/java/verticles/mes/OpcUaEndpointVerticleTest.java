@@ -1,9 +1,7 @@
 package verticles.mes;
 
 import io.vertx.core.json.JsonObject;
-import mraos.Readiness;
-import mraos.simulators.MesOpcUaServer;
-import mraos.simulators.MesOpcUaServer.Status;
+import mraos.health.Readiness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,6 +10,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import simulators.MesOpcUaServer.Status;
+import simulators.MesOpcUaServer;
 import testsupport.TestNode;
 
 import java.nio.file.Files;

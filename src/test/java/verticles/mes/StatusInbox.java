@@ -1,10 +1,10 @@
 package verticles.mes;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
-import mraos.Addresses;
+import mraos.events.Addresses;
 
 import java.time.Duration;
 import java.util.ArrayList;

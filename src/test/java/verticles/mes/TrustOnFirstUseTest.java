@@ -1,5 +1,6 @@
 package verticles.mes;
 
+import mraos.security.ApplicationCertificate;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.junit.jupiter.api.Test;

@@ -2,12 +2,12 @@ package verticles.workorders;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import mraos.simulators.Access;
-import mraos.simulators.SystemSimulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import simulators.Access;
+import simulators.SystemSimulator;
 import testsupport.Api.Response;
 import testsupport.Plant;
 import testsupport.TestNode;

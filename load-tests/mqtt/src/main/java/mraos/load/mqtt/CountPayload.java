@@ -3,7 +3,7 @@ package mraos.load.mqtt;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * The spec's count message (§4.2.1), byte for byte what {@code mraos.simulators.MesMqttPublisher.count} sends, built
+ * The spec's count message (§4.2.1), byte for byte what {@code simulators.MesMqttPublisher.count} sends, built
  * without a JSON tree (the driver must stay cheaper than what it measures).
  */
 final class CountPayload {

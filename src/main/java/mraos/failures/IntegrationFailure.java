@@ -1,0 +1,62 @@
+package mraos.failures;
+
+import io.vertx.core.json.JsonObject;
+import mraos.http.Json;
+
+import java.time.Instant;
+
+/**
+ * A message MRAOS could not integrate, kept for review: the spec's dead-letter structure (§7.2), plus where it came
+ * from and the correlation id that ties it to the audit trail.
+ */
+public record IntegrationFailure(
+    String failureId,
+    Instant timestamp,
+    String integrationType,
+    String direction,
+    String externalSystem,
+    JsonObject originalMessage,
+    String errorCode,
+    String errorMessage,
+    String stackTrace,
+    int retryCount,
+    Instant lastRetryAt,
+    String status,
+    String correlationId,
+    String messageId) {
+
+  public static final String PENDING_MANUAL_REVIEW = "pending_manual_review";
+  public static final String VALIDATION_ERROR = "VALIDATION_ERROR";
+
+  /** A new failure that goes straight to manual review (no retry can fix it). */
+  public static IntegrationFailure forReview(Instant now, String integrationType, String direction, String externalSystem,
+                                             JsonObject originalMessage, String errorCode, String errorMessage,
+                                             String correlationId) {
+    return new IntegrationFailure(null, now, integrationType, direction, externalSystem, originalMessage, errorCode,
+        errorMessage, null, 0, null, PENDING_MANUAL_REVIEW, correlationId, null);
+  }
+
+  public IntegrationFailure withId(String id) {
+    return new IntegrationFailure(id, timestamp, integrationType, direction, externalSystem, originalMessage, errorCode,
+        errorMessage, stackTrace, retryCount, lastRetryAt, status, correlationId, messageId);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("failure_id", failureId)
+        .put("timestamp", Json.time(timestamp))
+        .put("integration_type", integrationType)
+        .put("direction", direction)
+        .put("external_system", externalSystem)
+        .put("original_message", originalMessage)
+        .put("error_details", new JsonObject()
+            .put("error_code", errorCode)
+            .put("error_message", errorMessage)
+            .put("stack_trace", stackTrace))
+        .put("retry_count", retryCount)
+        .put("last_retry_at", Json.time(lastRetryAt))
+        .put("status", status)
+        .put("correlation_id", correlationId)
+        .put("message_id", messageId);
+  }
+}

@@ -1,0 +1,369 @@
+package mraos.outbound;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import mraos.audit.AuditEntry;
+import mraos.audit.AuditLog;
+import mraos.cluster.SingletonLease;
+import mraos.config.MraosConfig.ExternalSystem;
+import mraos.config.MraosConfig;
+import mraos.db.Database;
+import mraos.events.Addresses;
+import mraos.failures.IntegrationFailure;
+import mraos.failures.IntegrationFailures;
+import mraos.metrics.Meters;
+import mraos.time.NodeClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one way out to one external system (one per system in the cluster, run by {@code ClusterSingletons}): takes due
+ * calls from {@code outbound_messages}, authenticates them, sends them through the system's circuit breaker with the
+ * message id as Idempotency-Key, audits every attempt, and then marks each delivered, schedules its retry by error
+ * class (spec §7.1), or gives it up as a dead letter (§7.2). While the breaker is open nothing is sent; calls wait in
+ * the queue. Deployment config: {@code {"mraos": <node config>, "system": "ERP"}}.
+ */
+public final class OutboundVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutboundVerticle.class);
+
+  private MraosConfig config;
+  private ExternalSystem system;
+  private Pool pool;
+  private Clock clock;
+  private WebClient http;
+  private SystemAuth auth;
+  private CircuitBreaker breaker;
+  private RetrySchedule schedule;
+  private AuditLog audit;
+  private IntegrationFailures failures;
+  private final Map<String, DeliveryEffect> effects = new HashMap<>();
+  private MeterRegistry meters;
+  private final AtomicInteger breakerGauge = new AtomicInteger();
+  private final AtomicLong depthGauge = new AtomicLong();
+  private Duration lease;
+  private int inFlight;
+  private boolean pumping;
+  private boolean again;
+  private boolean stopped;
+  private Instant breakerOpenedAt;
+  private long pollTimer;
+  /** Whether this node still holds the system's lock: no call is claimed without it. */
+  private SingletonLease.Proof singleton;
+
+  @Override
+  public Future<?> start() {
+    config = MraosConfig.from(config().getJsonObject("mraos"));
+    system = config.system(config().getString("system"));
+    singleton = SingletonLease.proof(vertx, config());
+    pool = Database.pool(vertx, config.database());
+    clock = NodeClock.of(vertx);
+    long timeoutMs = system.requestTimeout().toMillis();
+    http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) Math.min(timeoutMs, 10_000))
+        .setIdleTimeout((int) Math.max(1, timeoutMs)).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setUserAgent("MRAOS"), new PoolOptions().setHttp1MaxSize(config.outbound().maxInFlight()));
+    auth = new SystemAuth(vertx, system.auth(), config.security().effectiveIssuer(),
+        config.outbound().tokenRefreshBeforeExpiry(), clock);
+    schedule = new RetrySchedule(config.outbound());
+    audit = new AuditLog(vertx, pool, config.audit(), config.node().name());
+    failures = new IntegrationFailures(config.kafka().integrationFailuresTopic());
+    ServiceLoader.load(DeliveryEffect.class).forEach(effect -> {
+      effect.configure(config);
+      effects.put(effect.integrationType(), effect);
+    });
+    // a call in flight when the node dies becomes due again after this
+    lease = system.requestTimeout().multipliedBy(2).plusSeconds(30);
+    breaker = CircuitBreaker.create("mraos-outbound-" + system.name(), vertx, new CircuitBreakerOptions()
+            .setMaxFailures(config.outbound().breakerMaxFailures())
+            .setResetTimeout(config.outbound().breakerResetTimeout().toMillis())
+            .setTimeout(-1)
+            // "in a row": a success resets the count; failures far apart still add up
+            .setFailuresRollingWindow(Duration.ofDays(1).toMillis()))
+        .openHandler(v -> {
+          breakerOpenedAt = clock.instant();
+          LOG.warn("{}: circuit breaker OPEN ({} failures in a row, or the half-open trial failed); nothing is sent for {}",
+              system.name(), config.outbound().breakerMaxFailures(), config.outbound().breakerResetTimeout());
+          report();
+        })
+        .halfOpenHandler(v -> {
+          LOG.info("{}: circuit breaker HALF-OPEN, one call may try", system.name());
+          report();
+          pump();
+        })
+        .closeHandler(v -> {
+          LOG.info("{}: circuit breaker CLOSED", system.name());
+          report();
+          pump();
+        });
+    meters = Meters.registry(config.metricsRegistryName());
+    Tags tags = Tags.of(Meters.TAG_SYSTEM, system.name());
+    meters.gauge(Meters.OUTBOUND_BREAKER_STATE, tags, breakerGauge);
+    meters.gauge(Meters.OUTBOUND_QUEUE_DEPTH, tags, depthGauge);
+    vertx.eventBus().consumer(Addresses.outboundWakeUp(system.name()), message -> pump());
+    vertx.eventBus().<JsonObject>consumer(OutboundCall.address(system.name()), this::answerCall);
+    pollTimer = vertx.setPeriodic(0, config.outbound().pollInterval().toMillis(), id -> {
+      pump();
+      report();
+    });
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(pollTimer);
+    http.close();
+    return audit.flush();
+  }
+
+  /** Takes as many due calls as there is room for on the wire and sends them. */
+  private void pump() {
+    if (stopped || !system.connected() || !singleton.held()) {
+      return;
+    }
+    if (pumping) {
+      again = true;
+      return;
+    }
+    CircuitBreakerState state = breaker.state();
+    if (state == CircuitBreakerState.OPEN) {
+      hold();
+      return;
+    }
+    int room = state == CircuitBreakerState.HALF_OPEN ? (inFlight == 0 ? 1 : 0)
+        : config.outbound().maxInFlight() - inFlight;
+    if (room <= 0) {
+      return;
+    }
+    pumping = true;
+    again = false;
+    OutboundQueue.claimDue(pool, system.name(), clock.instant(), lease, room).onComplete(ar -> {
+      pumping = false;
+      if (ar.failed()) {
+        LOG.warn("{}: cannot read the outbound queue ({}); trying again in {}", system.name(), ar.cause().getMessage(),
+            config.outbound().pollInterval());
+        return;
+      }
+      ar.result().forEach(this::deliver);
+      if (again || (ar.result().size() == room && state == CircuitBreakerState.CLOSED)) {
+        pump();
+      }
+    });
+  }
+
+  /** While the breaker is open nothing is sent: calls that are due wait in the queue, marked INT-006. */
+  private void hold() {
+    pool.preparedQuery(OutboundQueue.HOLD).execute(Tuple.of(system.name(), OutboundQueue.utc(clock.instant()),
+        Attempt.notSent().error())).onFailure(err -> LOG.debug("{}: cannot mark held calls ({})", system.name(), err.getMessage()));
+  }
+
+  private void deliver(OutboundMessage message) {
+    inFlight++;
+    int[] refreshRetries = {0};
+    send(message, config.outbound().unauthorizedRetries(), refreshRetries)
+        .compose(attempt -> settle(message, attempt, refreshRetries[0]))
+        .onComplete(ar -> {
+          inFlight--;
+          if (ar.failed()) {
+            // the outcome could not be recorded (database down): the lease makes the call due again, same message id
+            LOG.warn("{}: outcome of {} not recorded ({}); it will be tried again", system.name(), message.messageId(),
+                ar.cause().getMessage());
+          }
+          pump();
+        });
+  }
+
+  /**
+   * One call through the breaker; a 401 gets a fresh token and (within its budget) an immediate second try, counted in
+   * {@code refreshRetries[0]}.
+   */
+  private Future<Attempt> send(OutboundMessage message, int refreshesLeft, int[] refreshRetries) {
+    return breaker.<Attempt>execute(() -> call(message).compose(attempt ->
+            attempt.errorClass() != null && attempt.errorClass().systemDown()
+                ? Future.failedFuture(new SystemDown(attempt)) : Future.succeededFuture(attempt)))
+        .recover(err -> {
+          if (err instanceof SystemDown down) {
+            return Future.succeededFuture(down.attempt);
+          }
+          if (err instanceof OpenCircuitException) {
+            return Future.succeededFuture(Attempt.notSent());
+          }
+          return Future.failedFuture(err);
+        })
+        .compose(attempt -> {
+          if (attempt.errorClass() == ErrorClass.UNAUTHORIZED && refreshesLeft > 0) {
+            auth.invalidate();
+            refreshRetries[0]++;
+            return send(message, refreshesLeft - 1, refreshRetries);
+          }
+          return Future.succeededFuture(attempt);
+        });
+  }
+
+  private Future<Attempt> call(OutboundMessage message) {
+    long started = System.nanoTime();
+    Instant at = clock.instant();
+    return auth.header().compose(header -> {
+      HttpRequest<Buffer> request = http.requestAbs(HttpMethod.valueOf(message.method()), system.baseUrl() + message.path())
+          .timeout(system.requestTimeout().toMillis())
+          .putHeader("Idempotency-Key", message.messageId())
+          .putHeader("X-Message-ID", message.messageId());
+      if (message.correlationId() != null) {
+        request.putHeader("X-Correlation-ID", message.correlationId());
+      }
+      if (header != null) {
+        request.putHeader(header.getKey(), header.getValue());
+      }
+      return message.payload() == null ? request.send() : request.sendJsonObject(message.payload());
+    }).transform(ar -> {
+      Attempt attempt = ar.succeeded() ? Attempt.answered(ar.result()) : Attempt.failed(ar.cause());
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      String outcome = attempt.errorClass() == null ? "delivered" : attempt.errorClass().code();
+      meters.counter(Meters.OUTBOUND_ATTEMPTS, Tags.of(Meters.TAG_SYSTEM, system.name(), Meters.TAG_OUTCOME, outcome)).increment();
+      audit.record(new AuditEntry(at, message.integrationType(), AuditEntry.Direction.OUTBOUND, system.name(),
+          message.payload(), attempt.body(), attempt.status() == 0 ? null : attempt.status(), millis, attempt.delivered(),
+          attempt.error(), null, message.correlationId(), message.method(), message.path()));
+      return Future.succeededFuture(attempt);
+    });
+  }
+
+  /** A synchronous call (OutboundCall): sent like a queued one, answered to the caller, not queued or retried. */
+  private void answerCall(io.vertx.core.eventbus.Message<JsonObject> request) {
+    JsonObject r = request.body();
+    if (!system.connected()) {
+      request.fail(OutboundCall.SYSTEM_ERROR, system.name() + " has no base-url configured");
+      return;
+    }
+    OutboundMessage message = new OutboundMessage(r.getString("message_id"), system.name(), r.getString("integration_type"),
+        r.getString("method"), r.getString("path"), null, null, r.getString("correlation_id"), 0, new JsonObject(), null,
+        clock.instant());
+    send(message, config.outbound().unauthorizedRetries(), new int[1]).onComplete(ar -> {
+      if (ar.failed()) {
+        request.fail(OutboundCall.SYSTEM_ERROR, ar.cause().getMessage());
+      } else if (ar.result().shortCircuited()) {
+        request.fail(OutboundCall.BREAKER_OPEN, "circuit breaker open");
+      } else if (!ar.result().delivered()) {
+        request.fail(OutboundCall.SYSTEM_ERROR, ar.result().error());
+      } else {
+        Object body = ar.result().body();
+        request.reply(body instanceof JsonObject json ? json : new JsonObject().put("raw", String.valueOf(body)));
+      }
+    });
+  }
+
+  /** Records what the attempt means: delivered, waiting, retry at a time, or a dead letter. */
+  private Future<Void> settle(OutboundMessage message, Attempt attempt, int refreshRetries) {
+    Instant now = clock.instant();
+    if (attempt.shortCircuited()) {
+      Instant reopens = breakerOpenedAt == null ? now.plus(config.outbound().breakerResetTimeout())
+          : breakerOpenedAt.plus(config.outbound().breakerResetTimeout());
+      return pool.preparedQuery(OutboundQueue.WAIT)
+          .execute(Tuple.of(message.messageId(), OutboundQueue.utc(reopens.isAfter(now) ? reopens : now), attempt.error()))
+          .mapEmpty();
+    }
+    DeliveryEffect effect = effects.getOrDefault(message.integrationType(), NO_EFFECT);
+    if (attempt.delivered()) {
+      return pool.withTransaction(tx -> tx.preparedQuery(OutboundQueue.DELIVERED)
+          .execute(Tuple.of(message.messageId(), OutboundQueue.utc(now), attempt.status(), jsonb(attempt.body())))
+          .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture()
+              : effect.delivered(tx, message, attempt.body(), now)
+                  .compose(v -> message.failureId() == null ? Future.succeededFuture()
+                      : IntegrationFailures.resolveAfterRetry(tx, message.failureId(), now))));
+    }
+    ErrorClass errorClass = attempt.errorClass();
+    var delay = schedule.next(errorClass, message.retriesUsed(errorClass), attempt.retryAfter());
+    if (delay.isPresent()) {
+      JsonObject retries = message.retries().copy().put(errorClass.code(), message.retriesUsed(errorClass) + 1);
+      LOG.info("{}: {} {} failed ({}: {}); retry {} in {}", system.name(), message.integrationType(), message.messageId(),
+          errorClass.code(), attempt.error(), message.retriesUsed(errorClass) + 1, delay.get());
+      return pool.preparedQuery(OutboundQueue.RETRY).execute(Tuple.from(new Object[] {message.messageId(),
+          OutboundQueue.utc(now), retries, OutboundQueue.utc(now.plus(delay.get())), attempt.status() == 0 ? null : attempt.status(),
+          attempt.error(), jsonb(attempt.body())})).mapEmpty();
+    }
+    return pool.withTransaction(tx -> giveUp(tx, message, attempt, effect, now, refreshRetries));
+  }
+
+  /** Retries ran out (or none was due): the call becomes a dead letter for review. */
+  private Future<Void> giveUp(SqlConnection tx, OutboundMessage message, Attempt attempt, DeliveryEffect effect, Instant now,
+                              int refreshRetries) {
+    // earlier attempts, plus the immediate retries with a refreshed token made in this one (spec §7.2 retry_count)
+    int retries = message.attempts() + refreshRetries;
+    LOG.warn("{}: giving up {} {} after {} attempt(s): {}", system.name(), message.integrationType(), message.messageId(),
+        retries + 1, attempt.error());
+    IntegrationFailure failure = new IntegrationFailure(message.failureId(), now, message.integrationType(), "outbound",
+        system.name(), message.asOriginalMessage(), attempt.errorCode(), system.name() + " " + attempt.error(),
+        attempt.stackTrace(), retries, retries > 0 ? now : null,
+        IntegrationFailure.PENDING_MANUAL_REVIEW, message.correlationId(), message.messageId());
+    Future<String> failureId = message.failureId() == null
+        ? failures.record(tx, failure).map(IntegrationFailure::failureId)
+        : failures.reopen(tx, failure).map(v -> message.failureId());
+    return failureId.compose(id -> tx.preparedQuery(OutboundQueue.FAILED).execute(Tuple.from(new Object[] {
+            message.messageId(), OutboundQueue.utc(now), attempt.status() == 0 ? null : attempt.status(), attempt.error(),
+            jsonb(attempt.body()), id}))
+        .compose(rows -> effect.failed(tx, message, id, now)));
+  }
+
+  /** Breaker state and queue depth: a gauge each, and the cluster-wide map /health/ready shows. */
+  private void report() {
+    CircuitBreakerState state = breaker.state();
+    breakerGauge.set(state == CircuitBreakerState.CLOSED ? 0 : state == CircuitBreakerState.HALF_OPEN ? 1 : 2);
+    pool.preparedQuery(OutboundQueue.NEXT_DUE).execute(Tuple.of(system.name())).onSuccess(rows -> {
+      long depth = rows.iterator().next().getLong("depth");
+      depthGauge.set(depth);
+      JsonObject status = new JsonObject()
+          .put("breaker", state.name())
+          .put("queued", depth)
+          .put("in_flight", inFlight)
+          .put("connected", system.connected())
+          .put("node", config.node().name())
+          .put("at", clock.instant().toString());
+      vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.OUTBOUND_STATE_MAP)
+          .compose(map -> map.put(system.name(), status, Math.max(10_000, 3 * config.outbound().pollInterval().toMillis())));
+    });
+  }
+
+  private static Object jsonb(Object body) {
+    if (body == null) {
+      return null;
+    }
+    return body instanceof JsonObject json ? json : new JsonObject().put("raw", body.toString());
+  }
+
+  private static final DeliveryEffect NO_EFFECT = () -> "";
+
+  /** Carries a system-down attempt through the breaker as a failure (so it counts) without losing it. */
+  private static final class SystemDown extends RuntimeException {
+    final Attempt attempt;
+
+    SystemDown(Attempt attempt) {
+      super(attempt.error(), null, false, false);
+      this.attempt = attempt;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package simulators;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The calls the simulated plant makes to an MRAOS node over its public API, as ERP and a supervisor would: material
+ * master data and work orders through ERP's webhooks (spec §3.2.1), starting a work order on a machine (§4.2.2).
+ * A refused token (401) is fetched again once.
+ */
+final class NodeApi {
+
+  static final String MATERIALS = "/api/v1/integrations/erp/materials";
+  static final String WORK_ORDERS = "/api/v1/integrations/erp/work-orders";
+  static final String READY = "/health/ready";
+
+  private final WebClient http;
+  private final String base;
+  private final IssuerTokens tokens;
+  private final IssuerTokens.Client erp;
+  private final IssuerTokens.Client supervisor;
+
+  NodeApi(WebClient http, String base, IssuerTokens tokens, IssuerTokens.Client erp, IssuerTokens.Client supervisor) {
+    this.http = Objects.requireNonNull(http, "http");
+    this.base = Objects.requireNonNull(base, "base");
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
+    this.erp = Objects.requireNonNull(erp, "erp");
+    this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
+  }
+
+  /** Whether the node says it is ready (every dependency connected). */
+  Future<Boolean> ready() {
+    return http.getAbs(base + READY).send().map(response -> response.statusCode() == 200).otherwise(false);
+  }
+
+  /** ERP's material master push; succeeds on 200. */
+  Future<Void> sendMaterials(JsonObject materials) {
+    return call(erp, () -> http.postAbs(base + MATERIALS), materials).compose(response -> expect(response, 200, "materials"))
+        .mapEmpty();
+  }
+
+  /** ERP's work order event; the MRAOS work order id it was stored as. */
+  Future<String> sendWorkOrder(JsonObject event) {
+    return call(erp, () -> http.postAbs(base + WORK_ORDERS), event).compose(response -> expect(response, 200, "work order"))
+        .map(answer -> answer.getString("mraos_work_order_id"));
+  }
+
+  /** A supervisor starts the work order on the machine with the operator; MRAOS then tells the MES (202). */
+  Future<Void> start(String workOrderId, String machineId, String operatorId) {
+    JsonObject body = new JsonObject().put("machine_id", machineId).put("operator_id", operatorId);
+    return call(supervisor, () -> http.postAbs(base + "/api/v1/work-orders/" + workOrderId + "/start"), body)
+        .compose(response -> expect(response, 202, "start of " + workOrderId)).mapEmpty();
+  }
+
+  private Future<HttpResponse<Buffer>> call(IssuerTokens.Client client, Supplier<HttpRequest<Buffer>> request, JsonObject body) {
+    return send(client, request, body).compose(response -> {
+      if (response.statusCode() != 401) {
+        return Future.succeededFuture(response);
+      }
+      tokens.forget(client);
+      return send(client, request, body);
+    });
+  }
+
+  private Future<HttpResponse<Buffer>> send(IssuerTokens.Client client, Supplier<HttpRequest<Buffer>> request, JsonObject body) {
+    return tokens.of(client).compose(token -> request.get().bearerTokenAuthentication(token).sendJsonObject(body));
+  }
+
+  private static Future<JsonObject> expect(HttpResponse<Buffer> response, int status, String what) {
+    if (response.statusCode() != status) {
+      return Future.failedFuture("MRAOS answered the " + what + " with HTTP " + response.statusCode() + ": "
+          + response.bodyAsString());
+    }
+    try {
+      JsonObject answer = response.bodyAsJsonObject();
+      return Future.succeededFuture(answer == null ? new JsonObject() : answer);
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(new JsonObject());
+    }
+  }
+}
