@@ -76,7 +76,12 @@ public record MraosConfig(
     };
   }
 
-  public static final java.util.List<String> EXTERNAL_SYSTEMS = java.util.List.of("ERP", "MES", "HR", "INVENTORY");
+  /** The external systems, by the names MRAOS knows them by (outbound paths, audit rows, dead letters). */
+  public static final String ERP = "ERP";
+  public static final String MES = "MES";
+  public static final String HR = "HR";
+  public static final String INVENTORY = "INVENTORY";
+  public static final java.util.List<String> EXTERNAL_SYSTEMS = java.util.List.of(ERP, MES, HR, INVENTORY);
 
   /** Name of this node's Micrometer registry (several nodes may share a JVM in tests). */
   public String metricsRegistryName() {
@@ -325,11 +330,11 @@ public record MraosConfig(
 
   /** {@code progressInterval} zero: a progress event per work order with every batch. */
   public record LinesConfig(Duration batchWindow, int batchSize, int bufferLimit, Duration retryDelay, Duration maxMessageAge,
-                            Duration progressInterval, int countStatementsInFlight) {
+                            Duration progressInterval, int countStatementsInFlight, Duration drainTimeout) {
     static LinesConfig from(Settings s) {
       return new LinesConfig(s.duration("batch-window"), s.integer("batch-size", 1, 100_000),
           s.integer("buffer-limit", 1, 1_000_000), s.duration("retry-delay"), s.duration("max-message-age"),
-          s.duration("progress-interval"), s.integer("count-statements-in-flight", 1, 64));
+          s.duration("progress-interval"), s.integer("count-statements-in-flight", 1, 64), s.duration("drain-timeout"));
     }
   }
 

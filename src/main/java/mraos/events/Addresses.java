@@ -3,19 +3,8 @@ package mraos.events;
 /** Every event-bus address MRAOS uses, named {@code mraos.<area>.<what>}. */
 public final class Addresses {
 
-  /** A work order arrived from ERP and is stored (payload: the work order as MRAOS holds it). */
-  public static final String WORK_ORDER_RECEIVED = "mraos.work-orders.received";
-  /** A work order was changed or cancelled by ERP. */
-  public static final String WORK_ORDER_UPDATED = "mraos.work-orders.updated";
-  public static final String WORK_ORDER_CANCELLED = "mraos.work-orders.cancelled";
-  /** A work order was completed (payload: the completed order). */
-  public static final String WORK_ORDER_COMPLETED = "mraos.work-orders.completed";
-  /** A message could not be integrated and waits for review (payload: the integration failure). */
-  public static final String INTEGRATION_FAILURE = "mraos.failures.recorded";
   /** Local hint to this node's outbox relay that events were committed. */
   public static final String OUTBOX_WAKE_UP = "mraos.outbox.wake-up";
-  /** Request/reply: this node's Kafka verticle answers whether the Kafka cluster is reachable. */
-  public static final String KAFKA_STATUS = "mraos.kafka.status";
 
   /** Cluster-wide hint to a system's outbound verticle (wherever it runs) that calls were queued for it. */
   public static String outboundWakeUp(String externalSystem) {

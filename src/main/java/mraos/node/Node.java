@@ -30,6 +30,7 @@ import verticles.failures.FailuresVerticle;
 import verticles.gateway.GatewayVerticle;
 import verticles.kafka.KafkaVerticle;
 import verticles.lines.LineVerticle;
+import verticles.lines.PlantTables;
 import verticles.mes.OpcUaEndpointVerticle;
 import verticles.scheduler.SchedulerVerticle;
 
@@ -89,7 +90,7 @@ public final class Node implements AutoCloseable {
       NodeClock.install(vertx, clock);
       Pool pool = Database.pool(vertx, config.database());
       Pool batchPool = Database.batchPool(vertx, config.database());
-      PlantModel.load(config.plantModel()).store(pool).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+      PlantTables.store(pool, PlantModel.load(config.plantModel())).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
       Node node = new Node(embedded, config, vertx, pool, batchPool);
       node.deploy();
       node.announce();

@@ -16,8 +16,8 @@ public interface DeliveryEffect {
 
   String integrationType();
 
-  /** Called once, before any delivery, with the node's configuration (topics, paths). */
-  default void configure(mraos.config.MraosConfig config) {
+  /** Called once, before any delivery, with the node it runs on and its configuration (topics, paths). */
+  default void configure(io.vertx.core.Vertx vertx, mraos.config.MraosConfig config) {
   }
 
   default Future<Void> delivered(SqlConnection tx, OutboundMessage message, Object response, Instant at) {

@@ -63,6 +63,12 @@ public final class OutboundQueue {
        WHERE message_id = $1 AND status = 'failed'
       RETURNING external_system""";
 
+  /** A queued call whose failure was closed is not sent any more. */
+  static final String WITHDRAW = """
+      UPDATE outbound_messages SET status = 'failed', failure_id = $3, last_error = 'withdrawn: its failure was closed',
+          updated_at = $2
+       WHERE message_id = $1 AND status = 'pending'""";
+
   private OutboundQueue() {
   }
 
@@ -85,6 +91,11 @@ public final class OutboundQueue {
   public static Future<String> requeue(SqlClient tx, String messageId, JsonObject correctedPayload, Instant now) {
     return tx.preparedQuery(REQUEUE).execute(Tuple.of(messageId, utc(now), correctedPayload))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("external_system"));
+  }
+
+  /** Takes a call out of the queue (its failure was closed): it is not sent any more, if it was still waiting. */
+  public static Future<Void> withdraw(SqlClient tx, String messageId, String failureId, Instant now) {
+    return tx.preparedQuery(WITHDRAW).execute(Tuple.of(messageId, utc(now), failureId)).mapEmpty();
   }
 
   static OffsetDateTime utc(Instant instant) {

@@ -25,8 +25,8 @@ import mraos.config.MraosConfig.ExternalSystem;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.events.Addresses;
+import mraos.failures.DeadLetters;
 import mraos.failures.IntegrationFailure;
-import mraos.failures.IntegrationFailures;
 import mraos.metrics.Meters;
 import mraos.time.NodeClock;
 import org.slf4j.Logger;
@@ -62,7 +62,7 @@ public final class OutboundVerticle extends VerticleBase {
   private CircuitBreaker breaker;
   private RetrySchedule schedule;
   private AuditLog audit;
-  private IntegrationFailures failures;
+  private DeadLetters failures;
   private final Map<String, DeliveryEffect> effects = new HashMap<>();
   private MeterRegistry meters;
   private final AtomicInteger breakerGauge = new AtomicInteger();
@@ -92,9 +92,9 @@ public final class OutboundVerticle extends VerticleBase {
         config.outbound().tokenRefreshBeforeExpiry(), clock);
     schedule = new RetrySchedule(config.outbound());
     audit = new AuditLog(vertx, pool, config.audit(), config.node().name());
-    failures = new IntegrationFailures(config.kafka().integrationFailuresTopic());
+    failures = DeadLetters.of(config);
     ServiceLoader.load(DeliveryEffect.class).forEach(effect -> {
-      effect.configure(config);
+      effect.configure(vertx, config);
       effects.put(effect.integrationType(), effect);
     });
     // a call in flight when the node dies becomes due again after this
@@ -294,7 +294,7 @@ public final class OutboundVerticle extends VerticleBase {
           .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture()
               : effect.delivered(tx, message, attempt.body(), now)
                   .compose(v -> message.failureId() == null ? Future.succeededFuture()
-                      : IntegrationFailures.resolveAfterRetry(tx, message.failureId(), now))));
+                      : failures.resolveAfterRetry(tx, message.failureId(), now))));
     }
     ErrorClass errorClass = attempt.errorClass();
     var delay = schedule.next(errorClass, message.retriesUsed(errorClass), attempt.retryAfter());

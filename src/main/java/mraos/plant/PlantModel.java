@@ -1,8 +1,5 @@
 package mraos.plant;
 
-import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -115,22 +112,5 @@ public record PlantModel(List<Line> lines) {
     Map<String, String> names = new LinkedHashMap<>();
     lines.forEach(l -> names.put(l.id(), l.name()));
     return names;
-  }
-
-  static final String UPSERT_LINE = """
-      INSERT INTO production_lines (line_id, name) VALUES ($1, $2)
-      ON CONFLICT (line_id) DO UPDATE SET name = EXCLUDED.name""";
-  static final String UPSERT_MACHINE = """
-      INSERT INTO machines (machine_id, line_id, name, machine_type) VALUES ($1, $2, $3, $4)
-      ON CONFLICT (machine_id) DO UPDATE SET line_id = EXCLUDED.line_id, name = EXCLUDED.name,
-          machine_type = EXCLUDED.machine_type, updated_at = now()""";
-
-  /** Writes the model into the database (lines first); idempotent. */
-  public Future<Void> store(SqlClient db) {
-    List<Tuple> lineRows = lines.stream().map(l -> Tuple.of(l.id(), l.name())).toList();
-    List<Tuple> machineRows = machines().stream().map(m -> Tuple.of(m.id(), m.lineId(), m.name(), m.type())).toList();
-    Future<?> storedLines = lineRows.isEmpty() ? Future.succeededFuture() : db.preparedQuery(UPSERT_LINE).executeBatch(lineRows);
-    return storedLines.compose(v -> machineRows.isEmpty() ? Future.succeededFuture()
-        : db.preparedQuery(UPSERT_MACHINE).executeBatch(machineRows)).mapEmpty();
   }
 }

@@ -5,8 +5,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.data.Numeric;
 import mraos.config.MraosConfig.ErpConfig;
 import mraos.events.Addresses;
 import mraos.http.Json;
@@ -15,6 +17,7 @@ import mraos.outbound.DeliveryEffect;
 import mraos.outbound.OutboundMessage;
 import mraos.outbound.OutboundQueue;
 import mraos.outbound.OutboundRequest;
+import mraos.workorders.Completion;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -30,6 +33,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -49,6 +53,10 @@ public final class ConsumptionBatch implements ScheduledJob, DeliveryEffect {
       UPDATE material_transactions SET erp_batch_id = $1
        WHERE erp_batch_id IS NULL AND transaction_type = 'consumption' AND occurred_at < $2
       RETURNING material_id, work_order_id, quantity, unit_of_measure, occurred_at""";
+  /** A completed order's consumption, one transaction per material (reported with the next batch). */
+  static final String CONSUMED = """
+      INSERT INTO material_transactions (material_id, work_order_id, transaction_type, quantity, unit_of_measure, occurred_at)
+      SELECT m, $1, 'consumption', q, u, $2 FROM unnest($3::text[], $4::numeric[], $5::text[]) AS t(m, q, u)""";
   static final String SYNCHRONIZED = """
       UPDATE material_transactions SET erp_synchronized_at = $2 WHERE erp_batch_id = $1 AND erp_synchronized_at IS NULL""";
 
@@ -88,6 +96,20 @@ public final class ConsumptionBatch implements ScheduledJob, DeliveryEffect {
               erp.consumptionReportPath(), batch, batchId, batchId), now)
           .map(v -> summary.put("sent_to", "ERP"));
     })).onSuccess(summary -> context.vertx().eventBus().publish(Addresses.outboundWakeUp(ErpRoutes.SYSTEM), null));
+  }
+
+  /** Keeps what a completed work order consumed, in the completing transaction, for the next batch to report. */
+  static Future<Void> record(SqlClient tx, Completion completion) {
+    List<Completion.MaterialConsumed> consumed = completion.materials();
+    if (consumed.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(CONSUMED).execute(Tuple.of(completion.workOrder().workOrderId(),
+            utc(completion.workOrder().execution().actualEndTime()))
+        .addArrayOfString(consumed.stream().map(Completion.MaterialConsumed::materialId).toArray(String[]::new))
+        .addValue(consumed.stream().map(m -> Numeric.create(m.quantity())).toArray(Numeric[]::new))
+        .addArrayOfString(consumed.stream().map(Completion.MaterialConsumed::unitOfMeasure).toArray(String[]::new)))
+        .mapEmpty();
   }
 
   /** ERP has the batch: its transactions are synchronized. */

@@ -3,39 +3,40 @@ package verticles.erp;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import mraos.config.MraosConfig;
-import mraos.db.Database;
-import mraos.failures.IntegrationFailures;
+import mraos.failures.DeadLetters;
 import mraos.http.ApiContext;
 import mraos.http.ApiError;
+import mraos.http.ApiRoutes;
 import mraos.http.Json;
 import mraos.http.Responses;
-import mraos.metrics.Meters;
 import mraos.security.Authorization;
 import mraos.security.ClientRule;
+import mraos.workorders.WorkOrders;
 
 /** ERP's inbound endpoints (spec §3.2.1, §3.3): work-order webhook and material master data. */
-public final class ErpRoutes {
+public final class ErpRoutes implements ApiRoutes {
 
   public static final String WORK_ORDERS = "/api/v1/integrations/erp/work-orders";
   public static final String MATERIALS = "/api/v1/integrations/erp/materials";
-  public static final String SYSTEM = "ERP";
+  public static final String SYSTEM = MraosConfig.ERP;
 
-  private ErpRoutes() {
+  /** Found by ServiceLoader: the gateway mounts it. */
+  public ErpRoutes() {
   }
 
-  public static void mount(ApiContext api) {
+  @Override
+  public void mount(ApiContext api) {
     MraosConfig config = api.config();
     ClientRule actForErp = new ClientRule("act for ERP", config.security().erpAllowedClients(),
         config.security().erpRequiredScope(), config.security().knownClients());
-    IntegrationFailures failures = new IntegrationFailures(config.kafka().integrationFailuresTopic());
-    WorkOrderIntake intake = new WorkOrderIntake(api.vertx(), api.pool(), Database.batchPool(api.vertx(), config.database()), api.clock(),
-        config.kafka().workOrdersTopic(), failures, config.erp().intake(), Meters.registry(config.metricsRegistryName()));
+    ErpOrderIntake intake = new ErpOrderIntake(WorkOrders.on(api.vertx(), config), DeadLetters.of(config), api.pool(),
+        api.clock());
     MaterialMaster materials = new MaterialMaster(api.pool(), api.clock());
 
     api.router().post(WORK_ORDERS)
         .handler(Authorization.require(actForErp))
-        .handler(new ErpWorkOrderHandler(intake, api.vertx().eventBus()));
-    api.auditLabels().label(WORK_ORDERS, WorkOrderIntake.INTEGRATION_TYPE, SYSTEM);
+        .handler(new ErpWorkOrderHandler(intake));
+    api.auditLabels().label(WORK_ORDERS, ErpOrderIntake.INTEGRATION_TYPE, SYSTEM);
 
     api.router().post(MATERIALS)
         .handler(Authorization.require(actForErp))

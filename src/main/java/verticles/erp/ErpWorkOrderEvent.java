@@ -5,43 +5,29 @@ import io.vertx.core.json.JsonObject;
 import mraos.http.Json;
 import mraos.time.Timestamps;
 import mraos.workorders.BomLine;
+import mraos.workorders.OrderChange;
 
-import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** ERP's work-order webhook message (spec §3.2.1), read after it passed the schema. */
-public record ErpWorkOrderEvent(Type type, Instant timestamp, Order order) {
+/** ERP's work-order webhook message (spec §3.2.1), read after it passed the schema, as the change MRAOS applies. */
+final class ErpWorkOrderEvent {
 
-  public enum Type {
-    CREATED("work_order.created"), UPDATED("work_order.updated"), CANCELLED("work_order.cancelled");
-
-    private final String wire;
-
-    Type(String wire) {
-      this.wire = wire;
-    }
-
-    public static Type of(String wire) {
-      for (Type t : values()) {
-        if (t.wire.equals(wire)) {
-          return t;
-        }
-      }
-      throw new IllegalArgumentException("Unknown event type " + wire);
-    }
+  private ErpWorkOrderEvent() {
   }
 
-  /** The work order as ERP describes it. {@code billOfMaterials} is null when ERP sent none. */
-  public record Order(String erpWorkOrderId, String workOrderNumber, String productId, String productName,
-                      String productVariant, BigDecimal quantityOrdered, String unitOfMeasure, String priority,
-                      Instant dueDate, String customerOrderId, String productionLine, String specialInstructions,
-                      List<BomLine> billOfMaterials) {
+  /** ERP's event types and the changes they are. */
+  static OrderChange.Type type(String wire) {
+    return switch (wire) {
+      case "work_order.created" -> OrderChange.Type.CREATED;
+      case "work_order.updated" -> OrderChange.Type.UPDATED;
+      case "work_order.cancelled" -> OrderChange.Type.CANCELLED;
+      default -> throw new IllegalArgumentException("Unknown event type " + wire);
+    };
   }
 
   /** Reads a payload that {@code work-order-event.schema.json} accepted. */
-  public static ErpWorkOrderEvent from(JsonObject json) {
+  static OrderChange read(JsonObject json) {
     JsonObject wo = json.getJsonObject("work_order");
     JsonArray bomJson = wo.getJsonArray("bill_of_materials");
     List<BomLine> bom = null;
@@ -53,23 +39,20 @@ public record ErpWorkOrderEvent(Type type, Instant timestamp, Order order) {
             Json.decimal(line.getValue("quantity_required")), line.getString("unit_of_measure", "EA")));
       }
     }
-    return new ErpWorkOrderEvent(Type.of(json.getString("event_type")), time(json.getString("timestamp")), new Order(
-        wo.getString("erp_work_order_id"),
-        wo.getString("work_order_number"),
-        wo.getString("product_id"),
-        wo.getString("product_name"),
-        wo.getString("product_variant"),
-        Json.decimal(wo.getValue("quantity_ordered")),
-        wo.getString("unit_of_measure", "EA"),
-        wo.getString("priority", "normal"),
-        time(wo.getString("due_date")),
-        wo.getString("customer_order_id"),
-        wo.getString("production_line_preference"),
-        wo.getString("special_instructions"),
-        bom));
-  }
-
-  private static Instant time(String dateTime) {
-    return Timestamps.parse(dateTime);
+    return new OrderChange(type(json.getString("event_type")), Timestamps.parse(json.getString("timestamp")),
+        new OrderChange.Order(
+            wo.getString("erp_work_order_id"),
+            wo.getString("work_order_number"),
+            wo.getString("product_id"),
+            wo.getString("product_name"),
+            wo.getString("product_variant"),
+            Json.decimal(wo.getValue("quantity_ordered")),
+            wo.getString("unit_of_measure", "EA"),
+            wo.getString("priority", "normal"),
+            Timestamps.parse(wo.getString("due_date")),
+            wo.getString("customer_order_id"),
+            wo.getString("production_line_preference"),
+            wo.getString("special_instructions"),
+            bom));
   }
 }

@@ -3,17 +3,17 @@ package verticles.erp;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import mraos.config.MraosConfig.ErpConfig;
+import mraos.failures.DeadLetters;
 import mraos.failures.IntegrationFailure;
-import mraos.failures.IntegrationFailures;
 import mraos.http.ApiError;
 import mraos.http.Json;
 import mraos.jobs.ScheduledJob;
 import mraos.outbound.OutboundCall;
+import mraos.workorders.IntakeOutcome;
 import mraos.workorders.WorkOrder;
-import verticles.workorders.WorkOrderStore;
+import mraos.workorders.WorkOrders;
 
 import java.math.BigDecimal;
 import java.net.URLEncoder;
@@ -46,8 +46,6 @@ public final class Reconciliation implements ScheduledJob {
       INSERT INTO reconciliation_reports (report_date, generated_at, window_start, window_end, erp_work_orders,
           mraos_work_orders, discrepancies, report_text)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING report_id""";
-  static final String BY_ERP_IDS = "SELECT " + WorkOrderStore.COLUMNS
-      + " FROM work_orders WHERE erp_work_order_id = ANY($1)";
 
   /** Fields whose difference a supervisor must look at, and those MRAOS takes from ERP by itself. */
   static final Map<String, String> HIGH_RISK = Map.of("status", "Status", "quantity_ordered", "Quantity ordered",
@@ -107,15 +105,8 @@ public final class Reconciliation implements ScheduledJob {
   }
 
   private static Future<Map<String, WorkOrder>> ours(Context context, List<JsonObject> erpOrders) {
-    String[] ids = erpOrders.stream().map(o -> o.getString("erp_work_order_id")).filter(Objects::nonNull).toArray(String[]::new);
-    return context.pool().preparedQuery(BY_ERP_IDS).execute(Tuple.of(ids)).map(rows -> {
-      Map<String, WorkOrder> byErpId = new HashMap<>();
-      for (Row row : rows) {
-        WorkOrder order = WorkOrderStore.fromRow(row);
-        byErpId.put(order.erpWorkOrderId(), order);
-      }
-      return byErpId;
-    });
+    List<String> ids = erpOrders.stream().map(o -> o.getString("erp_work_order_id")).filter(Objects::nonNull).toList();
+    return WorkOrders.on(context.vertx(), context.config()).byErpId(ids);
   }
 
   /** One entry per order that differs: its differences, their risk, and what is done about them. */
@@ -184,16 +175,16 @@ public final class Reconciliation implements ScheduledJob {
         .put("event_type", missing ? "work_order.created" : "work_order.updated")
         .put("timestamp", erp.getString("updated_at", Instant.now().toString()))
         .put("work_order", order);
-    JsonArray violations = ErpWorkOrderHandler.SCHEMA.violations(event);
+    JsonArray violations = ErpOrderIntake.SCHEMA.violations(event);
     if (!violations.isEmpty()) {
       return flag(context, d, "Auto-sync impossible (ERP's order breaks the schema: " + violations.encode() + "); manual review required",
           correlationId);
     }
-    WorkOrderIntake intake = new WorkOrderIntake(context.pool(), context.clock(), context.config().kafka().workOrdersTopic(),
-        new IntegrationFailures(context.config().kafka().integrationFailuresTopic()));
-    return intake.apply(ErpWorkOrderEvent.from(event), WorkOrderIntake.Origin.retryOf(correlationId, event)).transform(ar -> {
+    ErpOrderIntake intake = new ErpOrderIntake(WorkOrders.on(context.vertx(), context.config()),
+        DeadLetters.of(context.config()), context.pool(), context.clock());
+    return intake.apply(event, correlationId, false).transform(ar -> {
       if (ar.succeeded()) {
-        d.put("action", ar.result() instanceof WorkOrderIntake.Stale ? "No change: MRAOS holds a newer ERP change"
+        d.put("action", ar.result() instanceof IntakeOutcome.Stale ? "No change: MRAOS holds a newer ERP change"
             : "Auto-synced").put("mraos_work_order_id", ar.result().workOrder().workOrderId());
         return Future.succeededFuture();
       }
@@ -215,7 +206,7 @@ public final class Reconciliation implements ScheduledJob {
             .put("erp", d.getJsonObject("erp")).put("mraos", d.getJsonObject("mraos")).put("differences", d.getJsonArray("differences")),
         "RECONCILIATION_MISMATCH", "Work order " + d.getString("erp_work_order_id") + ": " + String.join("; ", what),
         correlationId);
-    return new IntegrationFailures(context.config().kafka().integrationFailuresTopic()).record(context.pool(), failure)
+    return DeadLetters.of(context.config()).record(context.pool(), failure)
         .map(recorded -> {
           d.put("failure_id", recorded.failureId());
           return null;

@@ -9,7 +9,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import mraos.failures.FailureRetry;
 import mraos.failures.IntegrationFailure;
-import mraos.failures.IntegrationFailures;
 import mraos.http.ApiError;
 import mraos.http.ErrorCode;
 import mraos.http.Json;
@@ -52,11 +51,6 @@ public final class FailureReview {
   static final String CLOSE = """
       UPDATE integration_failures SET status = $2, resolved_by = $3, resolved_at = $4, resolution_note = $5, updated_at = $4
        WHERE failure_id = $1""";
-  /** A queued call whose failure was closed is not sent any more. */
-  static final String WITHDRAW = """
-      UPDATE outbound_messages SET status = 'failed', failure_id = $3, last_error = 'withdrawn: its failure was closed',
-          updated_at = $2
-       WHERE message_id = $1 AND status = 'pending'""";
   static final String RETRYING = """
       UPDATE integration_failures SET status = 'retrying', retry_count = retry_count + 1, last_retry_at = $2, updated_at = $2
        WHERE failure_id = $1""";
@@ -73,9 +67,11 @@ public final class FailureReview {
 
   private final FailureRetry.Context context;
   private final Map<String, FailureRetry> retries = new HashMap<>();
+  private final IntegrationFailures failures;
 
   public FailureReview(FailureRetry.Context context) {
     this.context = context;
+    this.failures = new IntegrationFailures(context.config().kafka().integrationFailuresTopic());
     ServiceLoader.load(FailureRetry.class).forEach(r -> r.integrationTypes().forEach(type -> retries.put(type, r)));
   }
 
@@ -144,7 +140,7 @@ public final class FailureReview {
       JsonObject detail;
       if (ar.succeeded()) {
         detail = ar.result();
-        recorded = context.pool().withTransaction(tx -> IntegrationFailures.resolveAfterRetry(tx, failure.failureId(), now));
+        recorded = context.pool().withTransaction(tx -> failures.resolveAfterRetry(tx, failure.failureId(), now));
       } else {
         String error = ar.cause() instanceof ApiError api ? api.getMessage() + detailsOf(api) : ar.cause().getMessage();
         detail = new JsonObject().put("error", error);
@@ -174,7 +170,7 @@ public final class FailureReview {
     return context.pool().withTransaction(tx -> open(tx, failureId, Set.of(IntegrationFailure.PENDING_MANUAL_REVIEW, "retrying"))
             .compose(row -> tx.preparedQuery(CLOSE).execute(Tuple.of(failureId, status, actor, utc(now), note))
                 .compose(v -> row.getString("message_id") == null ? Future.succeededFuture()
-                    : tx.preparedQuery(WITHDRAW).execute(Tuple.of(row.getString("message_id"), utc(now), failureId))))
+                    : OutboundQueue.withdraw(tx, row.getString("message_id"), failureId, now)))
             .compose(v -> act(tx, failureId, action, actor, note, null, now)))
         .compose(v -> one(failureId));
   }

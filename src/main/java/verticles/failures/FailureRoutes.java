@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import mraos.failures.FailureRetry;
 import mraos.http.ApiContext;
 import mraos.http.ApiError;
+import mraos.http.ApiRoutes;
 import mraos.http.QueryParams;
 import mraos.http.RequestBodies;
 import mraos.http.Responses;
@@ -20,15 +21,17 @@ import java.util.Set;
  * integration type, status, time) and read, and {@code /{id}/retry} (optionally with a corrected payload),
  * {@code /{id}/resolve}, {@code /{id}/discard}, each recorded with who and when.
  */
-public final class FailureRoutes {
+public final class FailureRoutes implements ApiRoutes {
 
   public static final String PATH = "/api/v1/integration-failures";
   static final Set<String> STATUSES = Set.of("pending_manual_review", "retrying", "resolved", "discarded");
 
-  private FailureRoutes() {
+  /** Found by ServiceLoader: the gateway mounts it. */
+  public FailureRoutes() {
   }
 
-  public static void mount(ApiContext api) {
+  @Override
+  public void mount(ApiContext api) {
     ClientRule admins = ClientRule.only("review integration failures", api.config().security().integrationAdminClients());
     FailureReview review = new FailureReview(new FailureRetry.Context(api.vertx(), api.pool(), api.clock(), api.config()));
     FailureStats stats = new FailureStats(api.pool(), api.clock());

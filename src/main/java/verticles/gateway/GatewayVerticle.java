@@ -13,17 +13,15 @@ import mraos.audit.AuditLog;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.http.ApiContext;
+import mraos.http.ApiRoutes;
 import mraos.http.CorrelationIds;
 import mraos.metrics.Meters;
 import mraos.security.TokenVerifier;
 import mraos.time.NodeClock;
-import verticles.erp.ErpRoutes;
-import verticles.failures.FailureRoutes;
-import verticles.lines.LiveFeed;
-import verticles.scheduler.JobRoutes;
-import verticles.workorders.WorkOrderRoutes;
 
 import java.time.Clock;
+import java.util.Comparator;
+import java.util.ServiceLoader;
 
 /**
  * The HTTP front door (one instance per core, stateless): health, metrics, the API under {@code /api/v1} and the
@@ -88,11 +86,9 @@ public final class GatewayVerticle extends VerticleBase {
         config.security().requestsPerMinute())));
 
     ApiContext api = new ApiContext(vertx, router, pool, clock, config, auditTrail::label);
-    ErpRoutes.mount(api);
-    WorkOrderRoutes.mount(api);
-    FailureRoutes.mount(api);
-    JobRoutes.mount(api);
-    LiveFeed.mount(api);
+    // each area mounts its own routes: found on the class path, in a stable order
+    ServiceLoader.load(ApiRoutes.class).stream().sorted(Comparator.comparing(p -> p.type().getName()))
+        .forEach(routes -> routes.get().mount(api));
 
     FailureHandler failures = new FailureHandler(config.http().maxBodyBytes());
     router.route().failureHandler(failures);

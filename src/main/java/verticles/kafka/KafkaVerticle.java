@@ -10,6 +10,7 @@ import mraos.config.MraosConfig.KafkaConfig;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.events.Addresses;
+import mraos.events.Outbox;
 import mraos.health.Readiness;
 import mraos.metrics.Meters;
 
@@ -24,7 +25,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class KafkaVerticle extends VerticleBase {
 
   static final String COMPONENT = "kafka";
-  static final String COUNT_PENDING = "SELECT count(*) FROM outbox_events";
 
   private final AtomicLong outboxPending = new AtomicLong();
 
@@ -63,7 +63,7 @@ public final class KafkaVerticle extends VerticleBase {
   }
 
   private void checkHealth(Pool pool) {
-    pool.query(COUNT_PENDING).execute().onSuccess(rows -> outboxPending.set(rows.iterator().next().getLong(0)));
+    Outbox.pending(pool).onSuccess(outboxPending::set);
     admin.describeCluster().onComplete(ar -> {
       if (ar.succeeded()) {
         Readiness.report(vertx, COMPONENT, true, ar.result().getNodes().size() + " broker(s), cluster " + ar.result().getClusterId());

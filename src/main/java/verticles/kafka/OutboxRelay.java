@@ -9,14 +9,13 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import mraos.config.MraosConfig.KafkaConfig;
+import mraos.events.Outbox;
 import mraos.metrics.Meters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -34,18 +33,6 @@ final class OutboxRelay {
 
   /** Arbitrary constant naming the relay's advisory lock ("MRAOSOBX"). */
   static final long LOCK_KEY = 0x4D52414F534F4258L;
-  /**
-   * A round's one statement: if this transaction gets the relay's lock, the oldest events are deleted and returned (the
-   * deletion commits only once Kafka has them all; otherwise the transaction rolls back and they stay). No rows: the
-   * outbox is empty, or another node's relay holds the lock.
-   */
-  static final String TAKE = """
-      WITH leader AS (SELECT pg_try_advisory_xact_lock($1) AS leader)
-      DELETE FROM outbox_events
-       WHERE (SELECT leader FROM leader)
-         AND event_id IN (SELECT event_id FROM outbox_events ORDER BY event_id LIMIT $2)
-      RETURNING event_id, topic, message_key, envelope::text AS envelope""";
-
   private final Vertx vertx;
   private final Pool pool;
   private final KafkaProducer<String, String> producer;
@@ -130,13 +117,10 @@ final class OutboxRelay {
 
   /** @return how many events were relayed (0 when another node's relay holds the lock) */
   private Future<Integer> relayBatch(SqlConnection tx) {
-    return tx.preparedQuery(TAKE).execute(Tuple.of(LOCK_KEY, config.outboxBatchSize())).compose(rows -> {
-      if (rows.size() == 0) {
+    return Outbox.takeOldest(tx, LOCK_KEY, config.outboxBatchSize()).compose(events -> {
+      if (events.isEmpty()) {
         return Future.succeededFuture(0);
       }
-      List<Row> events = new ArrayList<>(rows.size());
-      rows.forEach(events::add);
-      events.sort(Comparator.comparingLong(row -> row.getLong("event_id"))); // RETURNING has no order of its own
       List<Future<?>> sends = new ArrayList<>(events.size());
       for (Row row : events) {
         sends.add(producer.send(KafkaProducerRecord.create(row.getString("topic"), row.getString("message_key"),

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import mraos.events.Addresses;
 import mraos.http.ApiContext;
+import mraos.http.ApiRoutes;
 import mraos.http.Json;
 import mraos.security.Authorization;
 import mraos.security.ClientRule;
@@ -29,7 +30,7 @@ import java.util.Set;
  * happens. One hub per gateway instance takes the cluster-wide feed; a screen that cannot keep up misses events (and
  * is told so) rather than slowing the plant down.
  */
-public final class LiveFeed {
+public final class LiveFeed implements ApiRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
   public static final String PATH = "/api/v1/live";
@@ -37,24 +38,25 @@ public final class LiveFeed {
       SELECT machine_id, line_id, name, current_status, utilization_percentage, current_work_order_id, last_update_at
         FROM machines WHERE ($1::text[] IS NULL OR line_id = ANY($1)) ORDER BY line_id, machine_id""";
 
-  private final Vertx vertx;
-  private final Pool pool;
+  private Vertx vertx;
+  private Pool pool;
   /** Each open screen and the lines it follows (null: all). Touched on this gateway instance's event loop only. */
   private final Map<ServerWebSocket, Set<String>> screens = new HashMap<>();
   private final Map<ServerWebSocket, Integer> dropped = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
 
-  private LiveFeed(Vertx vertx, Pool pool) {
-    this.vertx = vertx;
-    this.pool = pool;
+  /** Found by ServiceLoader: each gateway instance mounts its own hub. */
+  public LiveFeed() {
   }
 
-  public static void mount(ApiContext api) {
-    LiveFeed feed = new LiveFeed(api.vertx(), api.pool());
+  @Override
+  public void mount(ApiContext api) {
+    vertx = api.vertx();
+    pool = api.pool();
     ClientRule readers = ClientRule.only("follow the live feed", api.config().security().knownClients());
     api.router().get(PATH).handler(Authorization.require(readers)).handler(ctx -> {
       String lines = ctx.queryParams().get("lines");
-      ctx.request().toWebSocket().onSuccess(ws -> feed.open(ws, lines)).onFailure(ctx::fail);
+      ctx.request().toWebSocket().onSuccess(ws -> open(ws, lines)).onFailure(ctx::fail);
     });
   }
 

@@ -6,9 +6,9 @@ import mraos.plant.PlantModel;
 import mraos.time.Timestamps;
 
 import java.math.BigDecimal;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.DateTimeException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +29,17 @@ public sealed interface MesMessage {
 
   /** The same message delivered again (MQTT QoS 1) has the same key. */
   String dedupKey();
+
+  /** The integration type its dead letter, and its retry, go by. */
+  default String integrationType() {
+    if (this instanceof Count) {
+      return COUNT;
+    }
+    if (this instanceof Inspection) {
+      return INSPECTION;
+    }
+    return this instanceof Downtime ? DOWNTIME : STATUS;
+  }
 
   record Count(String machineId, String workOrderId, Instant timestamp, int unitsProduced, Integer cumulativeUnits,
                String qualityStatus, BigDecimal cycleTimeSeconds) implements MesMessage {

@@ -3,6 +3,7 @@ package verticles.scheduler;
 import io.vertx.core.json.JsonObject;
 import mraos.events.Outbox;
 import mraos.http.ApiContext;
+import mraos.http.ApiRoutes;
 import mraos.http.QueryParams;
 import mraos.http.Responses;
 import mraos.jobs.ScheduledJob;
@@ -13,14 +14,16 @@ import mraos.security.ClientRule;
  * {@code GET /api/v1/jobs}: the jobs, their schedules and latest runs (any known client).
  * {@code POST /api/v1/jobs/{job}/run}: runs one now, e.g. the material master pull on demand (supervisors).
  */
-public final class JobRoutes {
+public final class JobRoutes implements ApiRoutes {
 
   public static final String PATH = "/api/v1/jobs";
 
-  private JobRoutes() {
+  /** Found by ServiceLoader: the gateway mounts it. */
+  public JobRoutes() {
   }
 
-  public static void mount(ApiContext api) {
+  @Override
+  public void mount(ApiContext api) {
     ScheduledJob.Context context = new ScheduledJob.Context(api.vertx(), api.pool(), api.clock(), api.config());
     JobRunner runner = new JobRunner(context);
     ClientRule readers = ClientRule.only("read job runs", api.config().security().knownClients());

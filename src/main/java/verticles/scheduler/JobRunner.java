@@ -2,8 +2,8 @@ package verticles.scheduler;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import mraos.failures.DeadLetters;
 import mraos.failures.IntegrationFailure;
-import mraos.failures.IntegrationFailures;
 import mraos.http.ApiError;
 import mraos.jobs.ScheduledJob;
 import org.slf4j.Logger;
@@ -28,12 +28,12 @@ public final class JobRunner {
 
   private final ScheduledJob.Context context;
   private final Map<String, ScheduledJob> jobs = new TreeMap<>();
-  private final IntegrationFailures failures;
+  private final DeadLetters failures;
 
   public JobRunner(ScheduledJob.Context context) {
     this.context = context;
     ServiceLoader.load(ScheduledJob.class).forEach(job -> jobs.put(job.name(), job));
-    this.failures = new IntegrationFailures(context.config().kafka().integrationFailuresTopic());
+    this.failures = DeadLetters.of(context.config());
   }
 
   public Map<String, ScheduledJob> jobs() {

@@ -1,6 +1,7 @@
 package verticles.workorders;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -8,13 +9,18 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
 import mraos.config.MraosConfig;
+import mraos.events.Addresses;
 import mraos.events.Envelope;
 import mraos.events.Outbox;
 import mraos.http.ApiError;
 import mraos.http.ErrorCode;
+import mraos.outbound.OutboundRequest;
 import mraos.workorders.BomLine;
+import mraos.workorders.CompletedOrder;
+import mraos.workorders.Completion;
+import mraos.workorders.CompletionEffect;
+import mraos.workorders.CompletionRequest;
 import mraos.workorders.WorkOrder;
-import verticles.erp.CompletionReport;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -28,13 +34,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 
 /**
- * Completes a work order: its final quantities and times, the materials it consumed (material_transactions, reported to
- * ERP hourly), the completion report queued for ERP (spec §3.2.2) and {@code work_order.completed} in the outbox, all
- * in one transaction. Until MES counts complete orders a supervisor does it through the API.
+ * Completes a work order: its final quantities and times, what every area does on a completion ({@link CompletionEffect}:
+ * ERP's completion report, spec §3.2.2, with the consumption it reports) and {@code work_order.completed} in the
+ * outbox, all in one transaction; then the outbound paths of the calls queued are woken. A supervisor completes an
+ * order through the API; a line completes one its counts brought to its quantity.
  */
-public final class WorkOrderCompletion {
+final class WorkOrderCompletion {
 
   static final String LOCK = "SELECT " + WorkOrderStore.COLUMNS + " FROM work_orders WHERE work_order_id = $1 FOR UPDATE";
   static final String COMPLETE = """
@@ -43,35 +51,26 @@ public final class WorkOrderCompletion {
           defect_count = GREATEST(defect_count, $7), updated_at = $8
        WHERE work_order_id = $1""";
   static final String MATERIALS = "SELECT material_id, part_number, unit_of_measure FROM materials WHERE material_id = ANY($1)";
-  static final String CONSUMED = """
-      INSERT INTO material_transactions (material_id, work_order_id, transaction_type, quantity, unit_of_measure, occurred_at)
-      SELECT m, $1, 'consumption', q, u, $2 FROM unnest($3::text[], $4::numeric[], $5::text[]) AS t(m, q, u)""";
   static final String EMPLOYEE = "SELECT employee_id FROM operators WHERE operator_id = $1";
 
-  /** What the supervisor (or MES) says about the finished order. Null fields take what MRAOS knows. */
-  public record Request(BigDecimal quantityProduced, BigDecimal quantityScrapped, Instant completedAt, Instant actualStartTime,
-                        Boolean inspectionPassed, List<String> defectTypes, Map<String, BigDecimal> materialsConsumed) {
-
-    /** Completion by the MES's counts: the quantities MRAOS counted, now. */
-    public static Request asCounted() {
-      return new Request(null, null, null, null, null, null, null);
-    }
-  }
-
-  public record Result(WorkOrder workOrder, String reportMessageId) {
-  }
-
+  private final Vertx vertx;
   private final Pool pool;
   private final Clock clock;
-  private final MraosConfig config;
+  private final String workOrdersTopic;
+  private final List<CompletionEffect> effects = new ArrayList<>();
 
-  public WorkOrderCompletion(Pool pool, Clock clock, MraosConfig config) {
+  WorkOrderCompletion(Vertx vertx, Pool pool, Clock clock, MraosConfig config) {
+    this.vertx = Objects.requireNonNull(vertx);
     this.pool = Objects.requireNonNull(pool);
     this.clock = Objects.requireNonNull(clock);
-    this.config = Objects.requireNonNull(config);
+    this.workOrdersTopic = config.kafka().workOrdersTopic();
+    ServiceLoader.load(CompletionEffect.class).forEach(effect -> {
+      effect.configure(vertx, config);
+      effects.add(effect);
+    });
   }
 
-  public Future<Result> complete(String workOrderId, Request request, String completedBy, String correlationId) {
+  Future<CompletedOrder> complete(String workOrderId, CompletionRequest request, String completedBy, String correlationId) {
     Instant now = clock.instant();
     Instant end = request.completedAt() != null ? request.completedAt() : now;
     return pool.withTransaction(tx -> lock(tx, workOrderId).compose(current -> {
@@ -88,29 +87,42 @@ public final class WorkOrderCompletion {
           return Future.failedFuture(ApiError.badRequest("Unknown material(s) in materials_consumed: " + unknown));
         }
         int defects = Math.max(current.quality().defectCount(), scrapped.setScale(0, RoundingMode.CEILING).intValue());
+        List<Completion.MaterialConsumed> materials = new ArrayList<>();
+        consumed.forEach((id, quantity) -> materials.add(new Completion.MaterialConsumed(id, known.get(id)[0], quantity,
+            known.get(id)[1])));
         return tx.preparedQuery(COMPLETE).execute(Tuple.from(new Object[] {workOrderId, Numeric.create(produced),
                 Numeric.create(scrapped), utc(request.actualStartTime() != null ? request.actualStartTime() : end), utc(end),
                 completedBy, defects, utc(now)}))
-            .compose(v -> recordConsumption(tx, workOrderId, consumed, known, end))
             .compose(v -> WorkOrderStore.byId(tx, workOrderId).map(found -> found.orElseThrow()))
             .compose(completed -> employeeOf(tx, completed.execution().operatorId()).compose(employee -> {
-              List<CompletionReport.MaterialConsumed> report = new ArrayList<>();
-              consumed.forEach((id, quantity) -> report.add(new CompletionReport.MaterialConsumed(id,
-                  known.get(id)[0], quantity, known.get(id)[1])));
               boolean passed = request.inspectionPassed() != null ? request.inspectionPassed()
                   : completed.quality().inspectionsFailed() == 0;
-              return CompletionReport.enqueue(tx, completed,
-                      new CompletionReport.Resources(completed.execution().operatorId(), employee, completed.execution().machineId()),
-                      report, new CompletionReport.Quality(passed, completed.quality().defectCount(),
-                          request.defectTypes() == null ? List.of() : request.defectTypes()),
-                      config.erp().completionReportPath(), correlationId, now)
-                  .compose(messageId -> Outbox.append(tx, config.kafka().workOrdersTopic(), workOrderId,
-                          Envelope.wrap(now, Envelope.PLANT_SUBSCRIBERS, correlationId, new JsonObject()
+              Completion completion = new Completion(completed, employee, materials, passed,
+                  request.defectTypes() == null ? List.of() : request.defectTypes(), correlationId, now);
+              return effects(tx, completion)
+                  .compose(calls -> Outbox.append(tx, workOrdersTopic, workOrderId, Envelope.wrap(now,
+                          Envelope.PLANT_SUBSCRIBERS, correlationId, new JsonObject()
                               .put("event_type", "work_order.completed").put("work_order", completed.toJson())))
-                      .map(v -> new Result(completed, messageId)));
+                      .map(v -> new CompletedOrder(completed, calls)));
             }));
       });
-    }));
+    })).onSuccess(done -> {
+      Outbox.wakeUp(vertx.eventBus());
+      done.calls().stream().map(OutboundRequest::externalSystem).distinct()
+          .forEach(system -> vertx.eventBus().publish(Addresses.outboundWakeUp(system), null));
+    });
+  }
+
+  /** Every area's effect, one after another in the transaction; the calls they queued. */
+  private Future<List<OutboundRequest>> effects(SqlConnection tx, Completion completion) {
+    Future<List<OutboundRequest>> all = Future.succeededFuture(new ArrayList<>());
+    for (CompletionEffect effect : effects) {
+      all = all.compose(calls -> effect.completed(tx, completion).map(queued -> {
+        calls.addAll(queued);
+        return calls;
+      }));
+    }
+    return all;
   }
 
   private static Future<WorkOrder> lock(SqlConnection tx, String workOrderId) {
@@ -152,18 +164,6 @@ public final class WorkOrderCompletion {
       }
       return known;
     });
-  }
-
-  private static Future<Void> recordConsumption(SqlConnection tx, String workOrderId, Map<String, BigDecimal> consumed,
-                                                Map<String, String[]> known, Instant at) {
-    if (consumed.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    String[] ids = consumed.keySet().toArray(String[]::new);
-    Numeric[] quantities = consumed.values().stream().map(Numeric::create).toArray(Numeric[]::new);
-    String[] units = consumed.keySet().stream().map(id -> known.get(id)[1]).toArray(String[]::new);
-    return tx.preparedQuery(CONSUMED).execute(Tuple.of(workOrderId, utc(at)).addArrayOfString(ids).addValue(quantities)
-        .addArrayOfString(units)).mapEmpty();
   }
 
   private static Future<String> employeeOf(SqlConnection tx, String operatorId) {

@@ -1,14 +1,13 @@
 package verticles.workorders;
 
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import mraos.events.Addresses;
-import mraos.events.Outbox;
 import mraos.http.ApiContext;
 import mraos.http.ApiError;
+import mraos.http.ApiRoutes;
 import mraos.http.CorrelationIds;
 import mraos.http.Json;
 import mraos.http.PayloadSchema;
@@ -19,7 +18,7 @@ import mraos.plant.PlantModel;
 import mraos.security.Authorization;
 import mraos.security.Caller;
 import mraos.security.ClientRule;
-import verticles.erp.ErpRoutes;
+import mraos.workorders.CompletionRequest;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -29,25 +28,27 @@ import java.util.Map;
 import java.util.Set;
 
 /** Reading work orders back: {@code GET /api/v1/work-orders/{id}} and the filtered, paged list. Any known client may read. */
-public final class WorkOrderRoutes {
+public final class WorkOrderRoutes implements ApiRoutes {
 
   static final Set<String> STATUSES = Set.of("received", "scheduled", "in_progress", "on_hold", "completed", "cancelled");
   static final int DEFAULT_PAGE_SIZE = 50;
   static final int MAX_PAGE_SIZE = 500;
 
-  private WorkOrderRoutes() {
+  /** Found by ServiceLoader: the gateway mounts it. */
+  public WorkOrderRoutes() {
   }
 
-  public static void mount(ApiContext api) {
+  @Override
+  public void mount(ApiContext api) {
     ClientRule readers = ClientRule.only("read MRAOS's work orders", api.config().security().knownClients());
     Pool pool = api.pool();
     api.router().get("/api/v1/work-orders/:id").handler(Authorization.require(readers)).handler(ctx -> one(ctx, pool));
     api.router().get("/api/v1/work-orders").handler(Authorization.require(readers)).handler(ctx -> list(ctx, pool));
 
     ClientRule supervisors = ClientRule.only("complete work orders", api.config().security().supervisorClients());
-    WorkOrderCompletion completion = new WorkOrderCompletion(pool, api.clock(), api.config());
+    WorkOrderCompletion completion = new WorkOrderCompletion(api.vertx(), pool, api.clock(), api.config());
     api.router().post("/api/v1/work-orders/:id/complete").handler(Authorization.require(supervisors))
-        .handler(ctx -> complete(ctx, completion, api.vertx().eventBus()));
+        .handler(ctx -> complete(ctx, completion));
 
     PlantModel plant = PlantModel.load(api.config().plantModel());
     api.router().post("/api/v1/work-orders/:id/start").handler(Authorization.require(supervisors)).handler(ctx -> {
@@ -74,7 +75,7 @@ public final class WorkOrderRoutes {
 
   static final PayloadSchema COMPLETION = PayloadSchema.fromResource("verticles/workorders/completion.schema.json");
 
-  private static void complete(RoutingContext ctx, WorkOrderCompletion completion, EventBus bus) {
+  private static void complete(RoutingContext ctx, WorkOrderCompletion completion) {
     JsonObject body = RequestBodies.jsonObject(ctx);
     JsonArray violations = COMPLETION.violations(body);
     if (!violations.isEmpty()) {
@@ -91,27 +92,24 @@ public final class WorkOrderRoutes {
       }
     }
     JsonArray defectTypes = body.getJsonArray("defect_types");
-    WorkOrderCompletion.Request request = new WorkOrderCompletion.Request(
+    CompletionRequest request = new CompletionRequest(
         Json.decimal(body.getValue("quantity_produced")), Json.decimal(body.getValue("quantity_scrapped")),
         instant(body.getString("completed_at")), instant(body.getString("actual_start_time")),
         body.getBoolean("inspection_passed"),
         defectTypes == null ? null : defectTypes.stream().map(String::valueOf).toList(), materials);
     Caller caller = ctx.get(Caller.CONTEXT_KEY);
-    completion.complete(ctx.pathParam("id"), request, caller.clientId(), CorrelationIds.of(ctx)).onComplete(ar -> {
-      Outbox.wakeUp(bus);
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-        return;
-      }
-      bus.publish(Addresses.outboundWakeUp(ErpRoutes.SYSTEM), null);
-      bus.publish(Addresses.WORK_ORDER_COMPLETED, ar.result().workOrder().toJson());
+    completion.complete(ctx.pathParam("id"), request, caller.clientId(), CorrelationIds.of(ctx)).onSuccess(done -> {
+      JsonArray calls = new JsonArray();
+      done.calls().forEach(call -> calls.add(new JsonObject().put("external_system", call.externalSystem())
+          .put("integration_type", call.integrationType()).put("message_id", call.messageId())));
       Responses.json(ctx, 200, new JsonObject()
           .put("status", "success")
-          .put("mraos_work_order_id", ar.result().workOrder().workOrderId())
-          .put("message", "Work order completed; the completion report is queued for ERP")
-          .put("report_message_id", ar.result().reportMessageId())
-          .put("work_order", ar.result().workOrder().toJson()));
-    });
+          .put("mraos_work_order_id", done.workOrder().workOrderId())
+          .put("message", calls.isEmpty() ? "Work order completed"
+              : "Work order completed; " + calls.size() + " call(s) queued for the systems that are told of it")
+          .put("calls_queued", calls)
+          .put("work_order", done.workOrder().toJson()));
+    }).onFailure(ctx::fail);
   }
 
   private static Instant instant(String dateTime) {

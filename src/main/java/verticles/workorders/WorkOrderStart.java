@@ -32,7 +32,7 @@ import java.time.ZoneOffset;
 public final class WorkOrderStart implements DeliveryEffect {
 
   public static final String INTEGRATION_TYPE = "mes_work_order_start";
-  public static final String MES = "MES";
+  public static final String MES = MraosConfig.MES;
 
   static final String LOCK = "SELECT " + WorkOrderStore.COLUMNS + " FROM work_orders WHERE work_order_id = $1 FOR UPDATE";
   static final String SCHEDULE = """
@@ -51,7 +51,7 @@ public final class WorkOrderStart implements DeliveryEffect {
   }
 
   @Override
-  public void configure(MraosConfig config) {
+  public void configure(io.vertx.core.Vertx vertx, MraosConfig config) {
     workOrdersTopic = config.kafka().workOrdersTopic();
   }
 

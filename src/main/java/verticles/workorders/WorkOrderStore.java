@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Reading work orders (with their bills of materials) from PostgreSQL. */
-public final class WorkOrderStore {
+final class WorkOrderStore {
 
-  public static final String COLUMNS = """
+  static final String COLUMNS = """
       work_order_id, erp_work_order_id, work_order_number, product_id, product_name, product_variant, quantity_ordered,
       quantity_produced, quantity_scrapped, progress_percentage, unit_of_measure, priority, status, due_date,
       customer_order_id, production_line, special_instructions, mes_job_id, machine_id, operator_id, actual_start_time,
@@ -26,7 +26,8 @@ public final class WorkOrderStore {
       cancelled_at, created_at, updated_at""";
 
   static final String BY_ID = "SELECT " + COLUMNS + " FROM work_orders WHERE work_order_id = $1";
-  public static final String BY_ERP_ID_FOR_UPDATE = "SELECT " + COLUMNS + " FROM work_orders WHERE erp_work_order_id = $1 FOR UPDATE";
+  static final String BY_ERP_IDS = "SELECT " + COLUMNS + " FROM work_orders WHERE erp_work_order_id = ANY($1)";
+  static final String BY_ERP_ID_FOR_UPDATE = "SELECT " + COLUMNS + " FROM work_orders WHERE erp_work_order_id = $1 FOR UPDATE";
   static final String BOM_OF = """
       SELECT work_order_id, line_no, material_id, part_number, part_name, quantity_required, unit_of_measure
       FROM work_order_bom WHERE work_order_id = ANY($1) ORDER BY work_order_id, line_no""";
@@ -49,6 +50,18 @@ public final class WorkOrderStore {
     return db.preparedQuery(BY_ID).execute(Tuple.of(workOrderId))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<WorkOrder>empty())
             : withBom(db, List.of(fromRow(rows.iterator().next()))).map(list -> Optional.of(list.get(0))));
+  }
+
+  /** The orders MRAOS holds for these ERP ids (without their bills of materials), by ERP id. */
+  static Future<Map<String, WorkOrder>> byErpId(SqlClient db, java.util.Collection<String> erpIds) {
+    return db.preparedQuery(BY_ERP_IDS).execute(Tuple.of(erpIds.toArray(String[]::new))).map(rows -> {
+      Map<String, WorkOrder> found = new java.util.HashMap<>();
+      rows.forEach(row -> {
+        WorkOrder order = fromRow(row);
+        found.put(order.erpWorkOrderId(), order);
+      });
+      return found;
+    });
   }
 
   public static Future<Page> page(SqlClient db, String status, String line, String erpId, int limit, long offset) {

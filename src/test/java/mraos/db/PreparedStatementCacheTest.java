@@ -52,7 +52,7 @@ class PreparedStatementCacheTest {
       }
     }
 
-    assertThat(statements).as("the statements found").contains("LineBatch.COUNTS_WITH_EVENTS", "IntakeBatches.CREATE");
+    assertThat(statements).as("the statements found").contains("ProductionCounts.STATEMENT", "IntakeBatches.CREATE");
     assertThat(tooLong).as("statements the cache would not keep").isEmpty();
     assertThat(statements.size()).as("statements, against the cache's size per connection")
         .isLessThan(options.getPreparedStatementCacheMaxSize());

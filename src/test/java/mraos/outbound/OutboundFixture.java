@@ -95,7 +95,11 @@ public final class OutboundFixture {
     Response done = node.api.post("/api/v1/work-orders/" + order.workOrderId() + "/complete", supervisorToken,
         "application/json", completion.encode(), Map.of("X-Correlation-ID", correlationId));
     assertThat(done.status()).as(done.toString()).isEqualTo(200);
-    String messageId = done.json().getString("report_message_id");
+    // the completion report is the one call queued for ERP
+    JsonObject call = done.json().getJsonArray("calls_queued").getJsonObject(0);
+    assertThat(call.getString("external_system")).isEqualTo("ERP");
+    assertThat(call.getString("integration_type")).isEqualTo("erp_completion_report");
+    String messageId = call.getString("message_id");
     assertThat(messageId).isNotBlank();
     return new Completed(order.workOrderId(), order.erpWorkOrderId(), order.materialId(), messageId, correlationId, done.json());
   }

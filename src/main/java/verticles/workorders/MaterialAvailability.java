@@ -1,4 +1,4 @@
-package verticles.erp;
+package verticles.workorders;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -20,21 +20,15 @@ import java.util.Map;
  * Checks a bill of materials against the materials MRAOS knows: which are unknown (the order cannot be taken), and
  * which are short or inactive (taken, with a warning worded as the spec does).
  */
-public final class MaterialAvailability {
+final class MaterialAvailability {
 
   static final String MATERIALS = """
       SELECT material_id, part_number, is_active, available_quantity FROM materials WHERE material_id = ANY($1)""";
 
   /** @param unknown one entry per BOM line whose material is unknown: field, material_id, message */
   public record Result(JsonArray unknown, List<String> warnings) {
-    public boolean allKnown() {
+    boolean allKnown() {
       return unknown.isEmpty();
-    }
-
-    public String unknownSummary() {
-      List<String> messages = new ArrayList<>();
-      unknown.forEach(u -> messages.add(((JsonObject) u).getString("message")));
-      return String.join("; ", messages);
     }
   }
 
@@ -48,7 +42,7 @@ public final class MaterialAvailability {
   private MaterialAvailability() {
   }
 
-  public static Future<Result> check(SqlClient db, List<BomLine> bom) {
+  static Future<Result> check(SqlClient db, List<BomLine> bom) {
     if (bom == null || bom.isEmpty()) {
       return Future.succeededFuture(new Result(new JsonArray(), List.of()));
     }

@@ -1,10 +1,14 @@
-package mraos.failures;
+package verticles.failures;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import mraos.config.MraosConfig;
 import mraos.events.Envelope;
+import mraos.events.Outbox;
+import mraos.failures.DeadLetters;
+import mraos.failures.IntegrationFailure;
 import mraos.http.Json;
 
 import java.time.OffsetDateTime;
@@ -12,9 +16,18 @@ import java.time.ZoneOffset;
 
 /**
  * Keeps integration failures in PostgreSQL (their review state lives there) and, in the same statement, puts them in
- * the outbox for Kafka topic {@code integration-failures}: the dead-letter queue of spec §7.2.
+ * the outbox for Kafka topic {@code integration-failures}: the dead-letter queue of spec §7.2, as every area feeds it
+ * ({@link DeadLetters}).
  */
-public final class IntegrationFailures {
+public final class IntegrationFailures implements DeadLetters {
+
+  /** Found by ServiceLoader: makes the node's dead-letter queue. */
+  public static final class Keeper implements DeadLetters.Provider {
+    @Override
+    public DeadLetters create(MraosConfig config) {
+      return new IntegrationFailures(config.kafka().integrationFailuresTopic());
+    }
+  }
 
   /**
    * One statement, so the failure and its event commit together. The failure id ({@code FAIL-<yyyymmdd>-<n>}) is made
@@ -30,11 +43,11 @@ public final class IntegrationFailures {
                 $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15)
         RETURNING failure_id
       ), event AS (
-        INSERT INTO outbox_events (topic, message_key, envelope)
+        %s
         SELECT $13, failure.failure_id, jsonb_set($14::jsonb, '{payload,failure_id}', to_jsonb(failure.failure_id))
           FROM failure
       )
-      SELECT failure_id FROM failure""";
+      SELECT failure_id FROM failure""".formatted(Outbox.APPEND);
 
   /** A retried failure failed again: back to review with what happened this time, announced again. */
   static final String REOPEN = """
@@ -47,9 +60,9 @@ public final class IntegrationFailures {
         INSERT INTO integration_failure_actions (failure_id, action, actor, note, acted_at)
         SELECT failure_id, 'retry_failed', 'mraos', $3, $6 FROM failure
       ), event AS (
-        INSERT INTO outbox_events (topic, message_key, envelope) SELECT $7, failure_id, $8 FROM failure
+        %s SELECT $7, failure_id, $8 FROM failure
       )
-      SELECT failure_id FROM failure""";
+      SELECT failure_id FROM failure""".formatted(Outbox.APPEND);
 
   /** A retried failure went through: resolved. */
   static final String RESOLVE_AFTER_RETRY = """
@@ -70,7 +83,7 @@ public final class IntegrationFailures {
     this.topic = topic;
   }
 
-  /** Stores the failure and its dead-letter event; the result carries the new failure id. */
+  @Override
   public Future<IntegrationFailure> record(SqlClient db, IntegrationFailure given) {
     IntegrationFailure failure = storable(given);
     JsonObject envelope = Envelope.wrap(failure.timestamp(), Envelope.PLANT_SUBSCRIBERS, failure.correlationId(), failure.toJson());
@@ -83,7 +96,7 @@ public final class IntegrationFailures {
         .map(rows -> failure.withId(rows.iterator().next().getString("failure_id")));
   }
 
-  /** The failure (already kept, now retried) failed again: back to pending review, and on Kafka again. */
+  @Override
   public Future<Void> reopen(SqlClient db, IntegrationFailure again) {
     IntegrationFailure failure = storable(again);
     JsonObject envelope = Envelope.wrap(failure.timestamp(), Envelope.PLANT_SUBSCRIBERS, failure.correlationId(), failure.toJson());
@@ -93,7 +106,8 @@ public final class IntegrationFailures {
         failure.errorMessage(), failure.stackTrace(), failure.retryCount(), at, topic, envelope})).mapEmpty();
   }
 
-  public static Future<Void> resolveAfterRetry(SqlClient db, String failureId, java.time.Instant at) {
+  @Override
+  public Future<Void> resolveAfterRetry(SqlClient db, String failureId, java.time.Instant at) {
     return db.preparedQuery(RESOLVE_AFTER_RETRY).execute(Tuple.of(failureId, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
         .mapEmpty();
   }

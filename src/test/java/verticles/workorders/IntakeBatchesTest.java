@@ -1,4 +1,4 @@
-package verticles.erp;
+package verticles.workorders;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,12 +12,16 @@ import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import mraos.config.MraosConfig.IntakeConfig;
 import mraos.db.Database;
+import mraos.http.Json;
 import mraos.metrics.Meters;
+import mraos.time.Timestamps;
+import mraos.workorders.BomLine;
+import mraos.workorders.OrderChange;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import testsupport.Api.Response;
 import testsupport.KafkaTopic;
 import testsupport.Plant;
@@ -53,7 +57,7 @@ class IntakeBatchesTest {
     vertx = Vertx.vertx();
     pool = Database.pool(vertx, node.config().database());
     material = Plant.unique("MAT");
-    Response stored = node.api.postJson(ErpRoutes.MATERIALS, node.token("erp-connector"),
+    Response stored = node.api.postJson("/api/v1/integrations/erp/materials", node.token("erp-connector"),
         Plant.materials(Plant.material(material, "P-1", "Panel")));
     assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
   }
@@ -94,8 +98,11 @@ class IntakeBatchesTest {
 
   static IntakeBatches.NewOrder order(String erpId, String materialId, Function<JsonObject, JsonObject> change) {
     JsonObject event = Plant.workOrderEvent("work_order.created", erpId, Plant.bomLine(materialId, "P-1", "Panel", 10));
-    change.apply(event.getJsonObject("work_order"));
-    ErpWorkOrderEvent.Order parsed = ErpWorkOrderEvent.from(event).order();
+    JsonObject wo = change.apply(event.getJsonObject("work_order"));
+    OrderChange.Order parsed = new OrderChange.Order(erpId, wo.getString("work_order_number"), wo.getString("product_id"),
+        wo.getString("product_name"), wo.getString("product_variant"), Json.decimal(wo.getValue("quantity_ordered")), "EA",
+        "normal", Timestamps.parse(wo.getString("due_date")), null, wo.getString("production_line_preference"), null,
+        List.of(new BomLine(1, materialId, "P-1", "Panel", BigDecimal.TEN, "EA")));
     String envelope = new JsonObject().put("payload", new JsonObject().put("work_order",
         new JsonObject().put("erp_work_order_id", erpId))).encode();
     return new IntakeBatches.NewOrder(parsed, parsed.billOfMaterials(), Instant.now(), Instant.now(), envelope);

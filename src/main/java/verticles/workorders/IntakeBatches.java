@@ -1,4 +1,4 @@
-package verticles.erp;
+package verticles.workorders;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,8 +12,10 @@ import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
 import mraos.config.MraosConfig.IntakeConfig;
 import mraos.db.BatchedStatements;
+import mraos.events.Outbox;
 import mraos.metrics.Meters;
 import mraos.workorders.BomLine;
+import mraos.workorders.OrderChange;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -77,7 +79,7 @@ final class IntakeBatches implements Shareable, BatchedStatements.Statement<Inta
         SELECT c.work_order_id, b.line_no, b.material_id, b.part_number, b.part_name, b.quantity_required, b.unit_of_measure
           FROM created c JOIN b ON b.n = c.n
       ), event AS (
-        INSERT INTO outbox_events (topic, message_key, envelope)
+        %s
         SELECT $24, c.work_order_id,
                jsonb_set(c.envelope::jsonb, '{payload,work_order,mraos_work_order_id}', to_jsonb(c.work_order_id))
           FROM created c ORDER BY c.n
@@ -86,13 +88,14 @@ final class IntakeBatches implements Shareable, BatchedStatements.Statement<Inta
              NULL::numeric AS available_quantity
         FROM created
       UNION ALL
-      SELECT 'material', NULL, material_id::text, part_number::text, is_active, available_quantity FROM mat""";
+      SELECT 'material', NULL, material_id::text, part_number::text, is_active, available_quantity FROM mat"""
+      .formatted(Outbox.APPEND);
 
   /**
    * A new order waiting to be stored. {@code envelope}: its {@code work_order.received} event as JSON text, the new
    * id to be set at {@code payload.work_order.mraos_work_order_id}. {@code receivedAt}: its created and updated time.
    */
-  record NewOrder(ErpWorkOrderEvent.Order order, List<BomLine> bom, Instant erpEventAt, Instant receivedAt, String envelope) {
+  record NewOrder(OrderChange.Order order, List<BomLine> bom, Instant erpEventAt, Instant receivedAt, String envelope) {
   }
 
   /**
@@ -173,7 +176,7 @@ final class IntakeBatches implements Shareable, BatchedStatements.Statement<Inta
     List<BomLine> bom = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       NewOrder o = batch.get(i).order();
-      ErpWorkOrderEvent.Order order = o.order();
+      OrderChange.Order order = o.order();
       n[i] = i;
       erpId[i] = order.erpWorkOrderId();
       number[i] = order.workOrderNumber();

@@ -1,4 +1,4 @@
-package verticles.lines;
+package verticles.workorders;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -9,8 +9,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import mraos.db.BatchedStatements;
 import mraos.db.Database;
-import mraos.failures.IntegrationFailures;
 import mraos.metrics.Meters;
+import mraos.workorders.OrderProgress;
+import mraos.workorders.ProducedCounts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The node's count writer: lines' batches of counts that wait while a statement runs share the next one, each line
- * keeping its own outcome, logs and events; batches touching the same work order never share one; a shared statement
+ * keeping its own outcome, logs and events (its line on each); batches touching the same work order never share one; a shared statement
  * PostgreSQL refuses is tried again batch by batch.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -64,31 +64,29 @@ class CountsWriterTest {
     return id;
   }
 
-  static LineBatch.Counts batch(String line, String machine, String order, int units, String quality) {
+  static ProducedCounts batch(String line, String machine, String order, int units, String quality) {
     Instant now = Instant.now();
-    LineBatch.Context context = new LineBatch.Context(line, now, "work-orders", "resource-status",
-        new IntegrationFailures("integration-failures"));
-    return LineBatch.counts(context, List.of(new MesMessage.Count(machine, order, now, units, units, quality, BigDecimal.ONE)),
-        Map.of());
+    return new ProducedCounts(line, now, List.of(new ProducedCounts.Unit(line + "|" + machine + "|" + now + "|" + units, order,
+        machine, units, units, quality, BigDecimal.ONE, now)), List.of(new ProducedCounts.EventDue(order, true, null)), List.of());
   }
 
-  record Run(List<Future<LineBatch.Outcome>> outcomes, DistributionSummary batchesPerStatement) {
+  record Run(List<Future<List<OrderProgress>>> outcomes, DistributionSummary batchesPerStatement) {
   }
 
   /** The batches handed to a fresh writer (one statement at a time) one after the other, on one event loop. */
-  static Run write(List<LineBatch.Counts> batches) throws Exception {
+  static Run write(List<ProducedCounts> batches) throws Exception {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    CountsWriter writer = new CountsWriter(1, meters);
+    CountsWriter writer = new CountsWriter(pool, "work-orders", 1, meters);
     Context context = vertx.getOrCreateContext();
-    CompletableFuture<List<Future<LineBatch.Outcome>>> handed = new CompletableFuture<>();
+    CompletableFuture<List<Future<List<OrderProgress>>>> handed = new CompletableFuture<>();
     context.runOnContext(v -> {
-      List<Future<LineBatch.Outcome>> outcomes = new ArrayList<>();
-      for (LineBatch.Counts counts : batches) {
-        outcomes.add(writer.write(pool, counts).map(counts::outcome));
+      List<Future<List<OrderProgress>>> outcomes = new ArrayList<>();
+      for (ProducedCounts counts : batches) {
+        outcomes.add(writer.write(counts));
       }
       handed.complete(outcomes);
     });
-    List<Future<LineBatch.Outcome>> outcomes = handed.get(10, TimeUnit.SECONDS);
+    List<Future<List<OrderProgress>>> outcomes = handed.get(10, TimeUnit.SECONDS);
     Future.join(outcomes).toCompletionStage().toCompletableFuture().exceptionally(e -> null).get(30, TimeUnit.SECONDS);
     return new Run(outcomes, meters.get(Meters.MES_COUNT_STATEMENT_BATCHES).summary());
   }
@@ -114,12 +112,10 @@ class CountsWriterTest {
     String[] lines = {"line1", "line2", "line3"};
     String[] orders = {a, b, c};
     for (int i = 0; i < 3; i++) {
-      LineBatch.Outcome outcome = run.outcomes().get(i).result();
-      assertThat(outcome.applied()).isEqualTo(1);
-      assertThat(outcome.progress()).extracting(LineBatch.Progress::workOrderId).containsExactly(orders[i]);
-      assertThat(outcome.live()).hasSize(1);
-      JsonObject data = outcome.live().get(0).getJsonObject("data");
-      assertThat(List.of(data.getString("mraos_work_order_id"), data.getString("line_id"))).containsExactly(orders[i], lines[i]);
+      List<OrderProgress> moved = run.outcomes().get(i).result();
+      assertThat(moved).extracting(OrderProgress::workOrderId).containsExactly(orders[i]);
+      assertThat(moved.get(0).quantityProduced().intValue()).isEqualTo(i + 2);
+      assertThat(moved.get(0).published()).as("its first event goes at once").isTrue();
       assertThat(node.db.value("SELECT line_id FROM production_logs WHERE work_order_id = ?", orders[i])).isEqualTo(lines[i]);
       assertThat(node.db.value("SELECT line_id FROM work_orders WHERE work_order_id = ?", orders[i])).isEqualTo(lines[i]);
     }
@@ -148,9 +144,9 @@ class CountsWriterTest {
     assertThat(run.outcomes()).allMatch(Future::succeeded);
     assertThat(produced(shared)).isEqualTo(7);
     assertThat(produced(other)).isEqualTo(7);
-    assertThat(run.outcomes().get(1).result().progress()).singleElement()
+    assertThat(run.outcomes().get(1).result()).singleElement()
         .satisfies(p -> assertThat(p.workOrderId()).isEqualTo(shared));
-    assertThat(run.outcomes().get(2).result().progress()).singleElement()
+    assertThat(run.outcomes().get(2).result()).singleElement()
         .satisfies(p -> assertThat(p.workOrderId()).isEqualTo(shared));
   }
 
