@@ -22,11 +22,22 @@ public final class NodeProcess implements AutoCloseable {
   private final Process process;
   public final Api api;
   public final Path log;
+  public final String name;
+  /** Its integration status, as a supervisor reads it. */
+  public final Status status;
 
-  private NodeProcess(Process process, int httpPort, Path log) {
+  private NodeProcess(Process process, int httpPort, Path log, String name) {
     this.process = process;
     this.api = new Api(httpPort);
     this.log = log;
+    this.name = name;
+    Tokens tokens = new Tokens(TestServices.get().issuer);
+    this.status = new Status(api, () -> tokens.of("supervisor"));
+  }
+
+  /** The singletons it runs, as it last shared them. */
+  public java.util.Set<String> singletonsHere() {
+    return status.singletonsOf(name);
   }
 
   /** Starts a node with this configuration (e.g. {@code TestServices.nodeConfig(...)}) and waits until it is ready. */
@@ -42,7 +53,7 @@ public final class NodeProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-    NodeProcess node = new NodeProcess(process, config.http().port(), log);
+    NodeProcess node = new NodeProcess(process, config.http().port(), log, config.node().name());
     try {
       await("node process ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
           .until(() -> {

@@ -8,7 +8,20 @@ import java.util.UUID;
 /** Payloads shaped like the spec's examples, with unique ids so tests never collide on the shared database. */
 public final class Plant {
 
+  /** ERP's material master endpoint (spec §3.2.1). */
+  public static final String MATERIALS = "/api/v1/integrations/erp/materials";
+
   private Plant() {
+  }
+
+  /** ERP sends the node a material of its own ("A-1" Panel), as every work order needs known materials; its id. */
+  public static String seedMaterial(TestNode node) {
+    String material = unique("MAT");
+    Api.Response stored = node.api.postJson(MATERIALS, node.token("erp-connector"), materials(material(material, "A-1", "Panel")));
+    if (stored.status() != 200) {
+      throw new IllegalStateException("the material was not stored: " + stored);
+    }
+    return material;
   }
 
   public static String unique(String prefix) {

@@ -59,10 +59,14 @@ public final class TcpProxy implements AutoCloseable {
     frozen = true;
   }
 
-  /** Accepts connections again on the same port. */
+  /** Accepts connections again on the same port (and drops those a {@link #freeze} left hanging). */
   public void restore() {
-    cut();
+    open.forEach(NetSocket::close); // connections of a frozen network stay dead: their ends must connect anew
+    open.clear();
     frozen = false;
+    if (server != null) {
+      return; // still listening
+    }
     server = vertx.createNetServer().connectHandler(inbound -> {
       inbound.pause();
       client.connect(targetPort, targetHost).onComplete(connected -> {

@@ -16,6 +16,8 @@ public final class TestNode implements AutoCloseable {
   public final Api api;
   public final Db db;
   public final Tokens tokens;
+  /** The integration status, as a supervisor reads it. */
+  public final Status status;
 
   private TestNode(TestServices services, Node node) {
     this.services = services;
@@ -24,6 +26,7 @@ public final class TestNode implements AutoCloseable {
     this.api = new Api(config.http().port());
     this.db = new Db(config.database().url(), config.database().user(), config.database().password());
     this.tokens = new Tokens(services.issuer);
+    this.status = new Status(api, () -> tokens.of("supervisor"));
   }
 
   public static TestNode start() {
@@ -55,6 +58,16 @@ public final class TestNode implements AutoCloseable {
   public void awaitReady() {
     await("node ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
         .until(() -> api.get("/health/ready", null).status() == 200);
+  }
+
+  /** Waits until the plant's lines run with their MQTT sessions up (a count published before would find no session). */
+  public void awaitLines() {
+    status.awaitUp(Status.LINES.toArray(String[]::new));
+  }
+
+  /** The singletons this node runs now. */
+  public java.util.Set<String> singletonsHere() {
+    return new java.util.TreeSet<>(mraos.health.NodeStatus.singletons(node.vertx()));
   }
 
   public String token(String clientId) {

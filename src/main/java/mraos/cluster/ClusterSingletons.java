@@ -6,7 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import mraos.config.MraosConfig;
-import mraos.health.Readiness;
+import mraos.health.NodeStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +46,6 @@ public final class ClusterSingletons extends VerticleBase {
   private static final String DEPLOYING = "deploying";
   /** In {@code running} instead of a deployment id: being handed over (undeployed, then its lock freed). */
   private static final String HANDING_OVER = "handing-over";
-  public static final String COMPONENT = "singletons";
 
   private record Singleton(String name, String verticle, String group, JsonObject config) {
   }
@@ -80,11 +79,10 @@ public final class ClusterSingletons extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Which singletons run on this node, shown on /health/ready (information: running none is normal). */
+  /** Which singletons run on this node, for the integration status. */
   private void report() {
-    List<String> here = running.entrySet().stream().filter(e -> !transitional(e.getValue())).map(Map.Entry::getKey)
-        .sorted().toList();
-    Readiness.report(vertx, COMPONENT, true, here.isEmpty() ? "none on this node" : String.join(", ", here));
+    NodeStatus.singletons(vertx, running.entrySet().stream().filter(e -> !transitional(e.getValue()))
+        .map(Map.Entry::getKey).sorted().toList());
   }
 
   /**
@@ -96,7 +94,7 @@ public final class ClusterSingletons extends VerticleBase {
     vertx.cancelTimer(timer);
     proof.revoke();
     running.clear();
-    Readiness.forget(vertx, COMPONENT);
+    NodeStatus.singletons(vertx, List.of());
     LockSession held = session;
     session = null;
     return held == null ? Future.succeededFuture() : held.closeCleanly();

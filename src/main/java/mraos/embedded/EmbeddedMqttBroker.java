@@ -2,7 +2,6 @@ package mraos.embedded;
 
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
-import io.moquette.interception.InterceptHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,11 +50,6 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
 
   public int port() {
     return port;
-  }
-
-  /** Tells {@code handler} of the broker's events (clients connecting and leaving, publishes): for watching it. */
-  public void addInterceptHandler(InterceptHandler handler) {
-    server.addInterceptHandler(handler);
   }
 
   @Override

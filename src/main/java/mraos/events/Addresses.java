@@ -35,8 +35,6 @@ public final class Addresses {
    */
   public static final String LIVE = "mraos.live";
 
-  /** Cluster-wide map: each system's outbound state (breaker, queue depth, node), for health. */
-  public static final String OUTBOUND_STATE_MAP = "mraos.outbound.state";
 
   private Addresses() {
   }

@@ -20,6 +20,7 @@ import mraos.cluster.ClusterSingletons;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.embedded.EmbeddedServices;
+import mraos.health.NodeStatus;
 import mraos.health.Readiness;
 import mraos.outbound.OutboundVerticle;
 import mraos.plant.PlantModel;
@@ -114,6 +115,7 @@ public final class Node implements AutoCloseable {
         .setConfig(singletons(json))).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
     stopOrder.addAll(List.of(gateway, singletons, kafka));
     Readiness.expectDeployments(vertx, new LinkedHashSet<>(List.of(kafka, gateway, singletons)));
+    NodeStatus.share(vertx, config.node().name(), config.cluster().singletonCheckInterval());
   }
 
   /**

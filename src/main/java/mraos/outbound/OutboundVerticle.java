@@ -22,6 +22,7 @@ import mraos.audit.AuditEntry;
 import mraos.audit.AuditLog;
 import mraos.cluster.SingletonLease;
 import mraos.config.MraosConfig.ExternalSystem;
+import mraos.health.NodeStatus;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.events.Addresses;
@@ -137,6 +138,7 @@ public final class OutboundVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
+    NodeStatus.forget(vertx, part());
     vertx.cancelTimer(pollTimer);
     http.close();
     return audit.flush();
@@ -336,16 +338,27 @@ public final class OutboundVerticle extends VerticleBase {
     pool.preparedQuery(OutboundQueue.NEXT_DUE).execute(Tuple.of(system.name())).onSuccess(rows -> {
       long depth = rows.iterator().next().getLong("depth");
       depthGauge.set(depth);
-      JsonObject status = new JsonObject()
-          .put("breaker", state.name())
-          .put("queued", depth)
-          .put("in_flight", inFlight)
-          .put("connected", system.connected())
-          .put("node", config.node().name())
-          .put("at", clock.instant().toString());
-      vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.OUTBOUND_STATE_MAP)
-          .compose(map -> map.put(system.name(), status, Math.max(10_000, 3 * config.outbound().pollInterval().toMillis())));
+      String queue = depth + " call(s) queued, " + inFlight + " in flight";
+      JsonObject data = new JsonObject().put("breaker", state.name()).put("queued", depth).put("in_flight", inFlight)
+          .put("connected", system.connected());
+      if (!system.connected()) {
+        NodeStatus.report(vertx, part(), system.name(), NodeStatus.State.DOWN, "no base-url configured: " + queue
+            + " wait until one is", data);
+      } else if (state == CircuitBreakerState.OPEN) {
+        NodeStatus.report(vertx, part(), system.name(), NodeStatus.State.DOWN, "circuit breaker OPEN: nothing is sent; "
+            + queue, data);
+      } else if (state == CircuitBreakerState.HALF_OPEN) {
+        NodeStatus.report(vertx, part(), system.name(), NodeStatus.State.DEGRADED, "circuit breaker HALF-OPEN: one call"
+            + " tries; " + queue, data);
+      } else {
+        NodeStatus.report(vertx, part(), system.name(), NodeStatus.State.UP, "circuit breaker closed; " + queue, data);
+      }
     });
+  }
+
+  /** This path's part of its system's integration status. */
+  private String part() {
+    return "outbound-" + system.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static Object jsonb(Object body) {

@@ -8,17 +8,17 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.sqlclient.Pool;
-import mraos.events.Addresses;
 import mraos.health.Readiness;
 import mraos.security.TokenVerifier;
 
-import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code /health/live}: the event loop answers. {@code /health/ready}: UP only while PostgreSQL answers, every part of
- * the node reports itself connected (Kafka, ...), every verticle the node deployed is still deployed, and the token
- * issuer's keys are loaded. 503 with the failing checks otherwise.
+ * {@code /health/live}: the event loop answers. {@code /health/ready}: whether this node can serve its HTTP API now:
+ * UP only while PostgreSQL answers, the token issuer's keys are loaded and every verticle the node deployed is still
+ * deployed; 503 with the failing checks otherwise. What the integrations are doing (Kafka, the lines' brokers, the
+ * external systems) is the integration status ({@link IntegrationStatus}), not readiness: ERP is served while they
+ * are away.
  */
 final class Health {
 
@@ -36,15 +36,8 @@ final class Health {
     ready.register("database", CHECK_TIMEOUT_MS, promise -> pool.query("SELECT 1").execute().onComplete(ar ->
         promise.complete(ar.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("error", ar.cause().getMessage())))));
     ready.register("verticles", promise -> promise.complete(deployments(vertx)));
-    ready.register("components", promise -> promise.complete(components(vertx)));
     ready.register("token-issuer", promise -> promise.complete(tokens.ready() ? Status.OK()
         : Status.KO(new JsonObject().put("error", tokens.problem()))));
-    // information, not a condition: an external system being down must not take MRAOS out of service
-    ready.register("outbound", CHECK_TIMEOUT_MS, promise -> vertx.sharedData()
-        .<String, JsonObject>getAsyncMap(Addresses.OUTBOUND_STATE_MAP)
-        .compose(map -> map.entries())
-        .onComplete(ar -> promise.complete(Status.OK(ar.succeeded() ? new JsonObject(new java.util.TreeMap<>(ar.result()))
-            : new JsonObject().put("error", ar.cause().getMessage())))));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
   }
 
@@ -62,16 +55,5 @@ final class Health {
     });
     JsonObject data = new JsonObject().put("deployments", expected.size());
     return missing.isEmpty() ? Status.OK(data) : Status.KO(data.put("missing", missing));
-  }
-
-  private static Status components(Vertx vertx) {
-    Map<String, JsonObject> reports = Readiness.components(vertx, true);
-    JsonObject data = new JsonObject();
-    boolean allUp = !reports.isEmpty();
-    for (Map.Entry<String, JsonObject> report : reports.entrySet()) {
-      data.put(report.getKey(), report.getValue());
-      allUp &= report.getValue().getBoolean("up", false);
-    }
-    return allUp ? Status.OK(data) : Status.KO(data);
   }
 }

@@ -11,7 +11,7 @@ import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.events.Addresses;
 import mraos.events.Outbox;
-import mraos.health.Readiness;
+import mraos.health.NodeStatus;
 import mraos.metrics.Meters;
 
 import java.util.HashMap;
@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class KafkaVerticle extends VerticleBase {
 
   static final String COMPONENT = "kafka";
+  /** The plant's message bus, as the integration status names it. */
+  static final String SYSTEM = "KAFKA";
 
   private final AtomicLong outboxPending = new AtomicLong();
 
@@ -37,7 +39,7 @@ public final class KafkaVerticle extends VerticleBase {
   public Future<?> start() {
     MraosConfig config = MraosConfig.from(config());
     KafkaConfig kafka = config.kafka();
-    Readiness.report(vertx, COMPONENT, false, "not checked yet");
+    NodeStatus.report(vertx, COMPONENT, SYSTEM, NodeStatus.State.DEGRADED, "not checked yet");
     producer = KafkaProducer.create(vertx, producerConfig(kafka, config.node().name()));
     admin = KafkaAdminClient.create(vertx, Map.of(
         "bootstrap.servers", kafka.bootstrapServers(),
@@ -58,7 +60,7 @@ public final class KafkaVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(healthTimer);
     relay.stop();
-    Readiness.forget(vertx, COMPONENT);
+    NodeStatus.forget(vertx, COMPONENT);
     return Future.join(producer.close(), admin.close());
   }
 
@@ -66,9 +68,11 @@ public final class KafkaVerticle extends VerticleBase {
     Outbox.pending(pool).onSuccess(outboxPending::set);
     admin.describeCluster().onComplete(ar -> {
       if (ar.succeeded()) {
-        Readiness.report(vertx, COMPONENT, true, ar.result().getNodes().size() + " broker(s), cluster " + ar.result().getClusterId());
+        NodeStatus.report(vertx, COMPONENT, SYSTEM, NodeStatus.State.UP, ar.result().getNodes().size() + " broker(s), cluster "
+            + ar.result().getClusterId());
       } else {
-        Readiness.report(vertx, COMPONENT, false, "Kafka unreachable: " + ar.cause().getMessage());
+        NodeStatus.report(vertx, COMPONENT, SYSTEM, NodeStatus.State.DOWN, "Kafka unreachable: " + ar.cause().getMessage()
+            + "; events wait in the outbox");
       }
     });
   }

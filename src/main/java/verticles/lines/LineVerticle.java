@@ -13,7 +13,7 @@ import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.events.Addresses;
 import mraos.failures.DeadLetters;
-import mraos.health.Readiness;
+import mraos.health.NodeStatus;
 import mraos.metrics.Meters;
 import mraos.plant.PlantModel;
 import mraos.time.NodeClock;
@@ -70,7 +70,7 @@ public final class LineVerticle extends VerticleBase {
     workOrders = WorkOrders.on(vertx, config);
     Map<String, String> statuses = new HashMap<>();
     Map<String, Instant> statusTimes = new HashMap<>();
-    Readiness.report(vertx, component(), false, "starting");
+    NodeStatus.report(vertx, component(), MraosConfig.MES, NodeStatus.State.DEGRADED, "starting");
     session = new MqttLineSession(vertx, config.mqtt(), lineId, this::onMqtt, this::onConnected);
     writer = new LineWriter(vertx, new LineWriter.Setup(lineId, config.lines(), pool, clock,
         config.kafka().resourceStatusTopic(), workOrders, DeadLetters.of(config)), session, lease,
@@ -98,7 +98,7 @@ public final class LineVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    Readiness.forget(vertx, component());
+    NodeStatus.forget(vertx, component());
     if (!lease.held()) {
       session.stop();
       writer.abandon("line " + lineId + " moved to another node before the message was written");
@@ -163,9 +163,15 @@ public final class LineVerticle extends VerticleBase {
     if (stopping) {
       return; // the session closing as the line stops: the line is no longer this node's to report
     }
-    boolean paused = writer.paused();
-    Readiness.report(vertx, component(), connected || paused, connected ? "MQTT session on " + config.mqtt().url()
-        : paused ? "reading paused: buffer full while PostgreSQL is away" : "MQTT broker " + config.mqtt().url() + " unreachable");
+    if (connected) {
+      NodeStatus.report(vertx, component(), MraosConfig.MES, NodeStatus.State.UP, "MQTT session on " + config.mqtt().url());
+    } else if (writer.paused()) {
+      NodeStatus.report(vertx, component(), MraosConfig.MES, NodeStatus.State.DEGRADED,
+          "reading paused: its buffer is full while PostgreSQL is away");
+    } else {
+      NodeStatus.report(vertx, component(), MraosConfig.MES, NodeStatus.State.DOWN,
+          "MQTT broker " + config.mqtt().url() + " unreachable; reconnecting");
+    }
   }
 
   private String component() {

@@ -9,7 +9,7 @@ import mraos.config.MraosConfig.OpcUaConfig;
 import mraos.config.MraosConfig.OpcUaEndpoint;
 import mraos.config.MraosConfig;
 import mraos.events.Addresses;
-import mraos.health.Readiness;
+import mraos.health.NodeStatus;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
 import org.eclipse.milo.opcua.sdk.client.UaSession;
@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The OPC UA client of one MES endpoint (spec §4.2.1), run once in the cluster: one session, one subscription with a
  * monitored item per status field per machine, and for each notification batch one message per machine that changed
- * (its whole latest status) to its line's actor at {@link Addresses#lineMachineStatus}. Readiness component
+ * (its whole latest status) to its line's actor at {@link Addresses#lineMachineStatus}. Its part of the integration status,
  * {@code opcua-<endpoint>} is up only while the session is active and the subscription exists.
  *
  * <p>Start-up never waits for the server. While the endpoint cannot be reached or refuses the session, a new attempt
@@ -113,7 +113,7 @@ public final class OpcUaEndpointVerticle extends VerticleBase {
     stopped = true;
     vertx.cancelTimer(retryTimer);
     vertx.cancelTimer(rediscoverTimer);
-    Readiness.forget(vertx, component);
+    NodeStatus.forget(vertx, component);
     // a connection still being opened is closed as soon as it is (its handler, registered first, keeps the client)
     return connecting.otherwiseEmpty().compose(v -> {
       if (client == null) {
@@ -285,7 +285,7 @@ public final class OpcUaEndpointVerticle extends VerticleBase {
 
   private void report(boolean up, String detail) {
     if (!stopped) {
-      Readiness.report(vertx, component, up, detail);
+      NodeStatus.report(vertx, component, MraosConfig.MES, up ? NodeStatus.State.UP : NodeStatus.State.DOWN, detail);
     }
   }
 }

@@ -1,7 +1,5 @@
 package mraos.cluster;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,14 +60,6 @@ class ClusterSingletonsTest {
   }
 
   private static String runsHere(TestNode node) {
-    JsonObject ready = node.api.get("/health/ready", null).json();
-    for (Object c : ready.getJsonArray("checks", new JsonArray())) {
-      JsonObject check = (JsonObject) c;
-      if ("components".equals(check.getString("id"))) {
-        JsonObject singletons = check.getJsonObject("data", new JsonObject()).getJsonObject("singletons");
-        return singletons == null ? "" : singletons.getString("detail");
-      }
-    }
-    return "";
+    return String.join(", ", node.singletonsHere());
   }
 }

@@ -2,7 +2,6 @@ package mraos.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import simulators.MesMqttPublisher;
 import testsupport.Api.Response;
-import testsupport.Api;
 import testsupport.NodeProcess;
 import testsupport.Plant;
 import testsupport.TestNode;
@@ -21,11 +19,9 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,9 +52,9 @@ class NodeDeathFailoverTest {
   static void start() throws Exception {
     TestServices services = TestServices.get();
     doomed = NodeProcess.start(services.nodeConfig(CLUSTERED));
-    await("the first node runs everything").atMost(Duration.ofSeconds(30)).until(() -> runsHere(doomed.api).equals(SINGLETONS));
+    await("the first node runs everything").atMost(Duration.ofSeconds(30)).until(() -> doomed.singletonsHere().equals(SINGLETONS));
     survivor = TestNode.start(CLUSTERED);
-    await("lines shared").atMost(Duration.ofSeconds(30)).until(() -> lines(runsHere(survivor.api)) == 1 && lines(runsHere(doomed.api)) == 2);
+    await("lines shared").atMost(Duration.ofSeconds(30)).until(() -> lines(survivor.singletonsHere()) == 1 && lines(doomed.singletonsHere()) == 2);
     vertx = Vertx.vertx();
     mes = MesMqttPublisher.connect(vertx, services.mqtt.url(), "mes-failover-test").await();
   }
@@ -81,7 +77,7 @@ class NodeDeathFailoverTest {
 
   @Test
   void aKilledNodesLinesMoveToTheSurvivorAndEveryCountIsAppliedExactlyOnce() throws Exception {
-    String line = runsHere(doomed.api).stream().filter(s -> s.startsWith("line-")).findFirst().orElseThrow().substring("line-".length());
+    String line = doomed.singletonsHere().stream().filter(s -> s.startsWith("line-")).findFirst().orElseThrow().substring("line-".length());
     String machine = "M-" + line.substring("line".length()) + "01";
     String workOrder = workOrder();
 
@@ -92,13 +88,19 @@ class NodeDeathFailoverTest {
     // the broker keeps these for the line's session until a node runs the line again
     int expected = publish(line, machine, workOrder, cumulative, 200);
 
-    await("the survivor runs everything").atMost(Duration.ofSeconds(30)).until(() -> runsHere(survivor.api).equals(SINGLETONS));
+    await("the survivor runs everything").atMost(Duration.ofSeconds(30)).until(() -> survivor.singletonsHere().equals(SINGLETONS));
     await("every count applied").atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(produced(workOrder)).isEqualTo(expected));
     Thread.sleep(1_000); // redeliveries settle; none counted twice
     assertThat(produced(workOrder)).isEqualTo(expected);
     assertThat(survivor.db.count("SELECT count(*) FROM production_logs WHERE work_order_id = ?", workOrder)).isEqualTo(expected);
     assertThat(survivor.api.get("/health/ready", null).status()).isEqualTo(200);
+    // the cluster's view: every line runs (on the survivor), and the dead node has dropped out of it
+    JsonObject status = survivor.status.now();
+    assertThat(status.getJsonObject("lines").fieldNames()).containsExactlyInAnyOrder("line1", "line2", "line3");
+    status.getJsonObject("lines").forEach(l -> assertThat(((JsonObject) l.getValue()).getString("status")).isEqualTo("up"));
+    await("the dead node's report expires").atMost(Duration.ofSeconds(10))
+        .until(() -> !survivor.status.now().getJsonObject("nodes").containsKey(doomed.name));
   }
 
   private static String workOrder() {
@@ -130,17 +132,4 @@ class NodeDeathFailoverTest {
     return singletons.stream().filter(s -> s.startsWith("line-")).count();
   }
 
-  /** The singletons a node's readiness says it runs. */
-  private static Set<String> runsHere(Api api) {
-    JsonObject ready = api.get("/health/ready", null).json();
-    for (Object c : ready.getJsonArray("checks", new JsonArray())) {
-      JsonObject check = (JsonObject) c;
-      if ("components".equals(check.getString("id"))) {
-        JsonObject singletons = check.getJsonObject("data", new JsonObject()).getJsonObject("singletons");
-        return singletons == null || singletons.getString("detail").isBlank() ? Set.of()
-            : new TreeSet<>(Arrays.asList(singletons.getString("detail").split(", ")));
-      }
-    }
-    return Set.of();
-  }
 }

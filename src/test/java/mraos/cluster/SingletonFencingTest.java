@@ -1,13 +1,8 @@
 package mraos.cluster;
 
-import io.moquette.interception.AbstractInterceptHandler;
-import io.moquette.interception.messages.InterceptConnectMessage;
-import io.moquette.interception.messages.InterceptConnectionLostMessage;
-import io.moquette.interception.messages.InterceptDisconnectMessage;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import mraos.embedded.EmbeddedDatabase;
-import mraos.health.Readiness;
+import mraos.health.NodeStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,21 +13,17 @@ import org.junit.jupiter.api.Timeout;
 import testsupport.Ports;
 import testsupport.TcpProxy;
 import testsupport.TestNode;
-import testsupport.TestServices;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,8 +34,8 @@ import static org.awaitility.Awaitility.await;
  * cut or freeze; a second node reaches it directly. Two things that happened to the cluster's lines are played here:
  * PostgreSQL restarts while a second node joins (the first keeps no line it cannot prove it holds), and the first
  * node's network silently dies (it stops its singletons within its lease, and PostgreSQL frees their locks after it).
- * Throughout, a watcher looks many times a millisecond at which node runs each line actor, and the MQTT broker reports
- * any session of a line opened while another was open.
+ * Throughout, a watcher looks many times a millisecond at which node runs each line actor (each reports itself from
+ * its start to its stop, and a stopping line leaves the broker before it stops).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -61,7 +52,6 @@ class SingletonFencingTest {
   static EmbeddedDatabase database;
   static Vertx vertx;
   static TcpProxy relay;
-  static final BrokerSessions SESSIONS = new BrokerSessions();
 
   @BeforeAll
   static void start() throws Exception {
@@ -70,7 +60,6 @@ class SingletonFencingTest {
     database = EmbeddedDatabase.start(dir.resolve("postgres"), databasePort, "mraos", "mraos", true);
     vertx = Vertx.vertx();
     relay = TcpProxy.start(vertx, "127.0.0.1", databasePort);
-    TestServices.get().mqtt.addInterceptHandler(SESSIONS);
   }
 
   @AfterAll
@@ -105,7 +94,6 @@ class SingletonFencingTest {
             .until(() -> first.api.get("/health/ready", null).status() == 200);
       }
       assertThat(watcher.overlaps()).as("moments a line ran on both nodes").isEmpty();
-      assertThat(SESSIONS.overlaps()).as("line sessions opened at the broker while another was open").isEmpty();
     }
   }
 
@@ -135,7 +123,6 @@ class SingletonFencingTest {
         relay.restore();
       }
       assertThat(watcher.overlaps()).as("moments a line ran on both nodes").isEmpty();
-      assertThat(SESSIONS.overlaps()).as("line sessions opened at the broker while another was open").isEmpty();
     }
   }
 
@@ -148,14 +135,12 @@ class SingletonFencingTest {
 
   /** The line actors running on the node: each reports itself from its start to its stop. */
   private static Set<String> lines(TestNode node) {
-    return Readiness.components(node.node.vertx(), true).keySet().stream().filter(LINES::contains)
+    return NodeStatus.parts(node.node.vertx()).keySet().stream().filter(LINES::contains)
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
   private static Set<String> singletons(TestNode node) {
-    JsonObject report = Readiness.components(node.node.vertx(), true).get(ClusterSingletons.COMPONENT);
-    String detail = report == null ? "" : report.getString("detail", "");
-    return detail.startsWith("none") || detail.isEmpty() ? Set.of() : new TreeSet<>(Arrays.asList(detail.split(", ")));
+    return node.singletonsHere();
   }
 
   /** Looks at the nodes' line actors many times a millisecond and notes every moment one ran on two nodes. */
@@ -170,7 +155,7 @@ class SingletonFencingTest {
         while (running) {
           Map<String, Integer> seen = new java.util.HashMap<>();
           for (TestNode node : nodes) {
-            Readiness.components(node.node.vertx(), false).keySet().stream().filter(LINES::contains)
+            NodeStatus.parts(node.node.vertx()).keySet().stream().filter(LINES::contains)
                 .forEach(line -> seen.merge(line, 1, Integer::sum));
           }
           seen.forEach((line, count) -> {
@@ -197,50 +182,6 @@ class SingletonFencingTest {
     public void close() throws InterruptedException {
       running = false;
       thread.join(5_000);
-    }
-  }
-
-  /** The broker's view: a line's session (client id {@code fencing-<line>}) opened while another was still open. */
-  static final class BrokerSessions extends AbstractInterceptHandler {
-    private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
-    private final List<String> overlaps = new CopyOnWriteArrayList<>();
-
-    @Override
-    public String getID() {
-      return "singleton-fencing-test";
-    }
-
-    @Override
-    public void onConnect(InterceptConnectMessage msg) {
-      if (msg.getClientID().startsWith(PREFIX + "-") && open.computeIfAbsent(msg.getClientID(), k -> new AtomicInteger())
-          .getAndIncrement() > 0) {
-        overlaps.add(msg.getClientID() + " at " + java.time.Instant.now());
-      }
-    }
-
-    @Override
-    public void onDisconnect(InterceptDisconnectMessage msg) {
-      closed(msg.getClientID());
-    }
-
-    @Override
-    public void onConnectionLost(InterceptConnectionLostMessage msg) {
-      closed(msg.getClientID());
-    }
-
-    private void closed(String clientId) {
-      AtomicInteger count = open.get(clientId);
-      if (count != null) {
-        count.updateAndGet(n -> Math.max(0, n - 1));
-      }
-    }
-
-    @Override
-    public void onSessionLoopError(Throwable error) {
-    }
-
-    List<String> overlaps() {
-      return new ArrayList<>(overlaps);
     }
   }
 }

@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * ERP's circuit breaker (spec §7.3, §8.1) and spec §10.2 ERP test 5: it opens after 5 failures in a row, nothing is
  * sent while it is open (calls wait in the queue, INT-006), it lets one call through after the reset timeout, and its
- * state shows on /health/ready and as {@code mraos_outbound_breaker_state{system="ERP"}}.
+ * state shows on the integration status and as {@code mraos_outbound_breaker_state{system="ERP"}}.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class CircuitBreakerTest {
@@ -103,7 +103,7 @@ class CircuitBreakerTest {
 
       await("5 attempts").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
           .until(() -> erp.received(PATH).size() >= 5);
-      await("breaker open on /health/ready").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+      await("breaker open on the integration status").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
           .until(() -> "OPEN".equals(breakerOnHealth(node)));
       assertThat(breakerMetric(node)).as("mraos_outbound_breaker_state{system=\"ERP\"} while open").isEqualTo(2.0);
 
@@ -191,7 +191,7 @@ class CircuitBreakerTest {
     }
   }
 
-  /** Samples the breaker state on /health/ready every 50 ms, to see the states it went through. */
+  /** Samples the breaker state on the integration status every 50 ms, to see the states it went through. */
   static final class BreakerWatch implements AutoCloseable {
     private final List<String> states = Collections.synchronizedList(new ArrayList<>());
     private final Thread thread;

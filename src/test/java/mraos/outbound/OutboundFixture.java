@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * What the outbound tests share: a node's config pointed at an ERP simulator with shrunk durations, a work order made
  * and completed through the API (so a completion report is queued for ERP), and ways to look at what happened: the
  * requests ERP received for one message (by Idempotency-Key), the message's row, its audit rows, the breaker state on
- * /health/ready and /metrics.
+ * the integration status and /metrics.
  */
 public final class OutboundFixture {
 
@@ -192,18 +192,10 @@ public final class OutboundFixture {
     return rows.get(0);
   }
 
-  /** ERP's outbound state as /health/ready shows it ("outbound" check → "ERP"), or null when not (yet) reported. */
+  /** ERP's outbound path as the integration status shows it (breaker, queued, in_flight), or null when not reported. */
   public static JsonObject erpOutboundHealth(TestNode node) {
-    Response ready = node.api.get("/health/ready", null);
-    JsonArray checks = new JsonObject(ready.body()).getJsonArray("checks", new JsonArray());
-    for (Object check : checks) {
-      JsonObject c = (JsonObject) check;
-      if ("outbound".equals(c.getString("id"))) {
-        JsonObject data = c.getJsonObject("data");
-        return data == null ? null : data.getJsonObject("ERP");
-      }
-    }
-    return null;
+    JsonObject part = node.status.part("outbound-erp");
+    return part == null ? null : part.getJsonObject("data");
   }
 
   public static String breakerOnHealth(TestNode node) {

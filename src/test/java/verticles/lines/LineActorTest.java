@@ -9,10 +9,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import simulators.MesMqttPublisher;
 import testsupport.Api.Response;
 import testsupport.KafkaTopic;
 import testsupport.Plant;
+import testsupport.PlantNode;
 import testsupport.TestNode;
 import verticles.erp.ErpRoutes;
 
@@ -37,6 +39,9 @@ import static simulators.MesMqttPublisher.countTopic;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LineActorTest {
 
+  @RegisterExtension
+  static final PlantNode plant = PlantNode.start().withMes("mes-test").withMaterial();
+
   static TestNode node;
   static Vertx vertx;
   static MesMqttPublisher mes;
@@ -46,22 +51,12 @@ class LineActorTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start();
-    vertx = Vertx.vertx();
-    mes = MesMqttPublisher.connect(vertx, node.config().mqtt().url(), "mes-test").await();
+    node = plant.node();
+    vertx = plant.vertx();
+    mes = plant.mes();
+    material = plant.material();
     feed = node.node.vertx().eventBus().<JsonObject>consumer(Addresses.LIVE, m -> live.add(m.body()));
     feed.completion().await();
-    material = Plant.unique("MAT");
-    node.api.postJson(ErpRoutes.MATERIALS, node.token("erp-connector"), Plant.materials(Plant.material(material, "A-1", "Panel")));
-    await("lines connected").atMost(Duration.ofSeconds(20)).until(() -> node.api.get("/health/ready", null).body()
-        .contains("\"line-line2\":{\"up\":true"));
-  }
-
-  @AfterAll
-  static void stop() {
-    mes.disconnect().await();
-    vertx.close().await();
-    node.close();
   }
 
   /** A sample's value on /metrics, or -1 when it is not there. */

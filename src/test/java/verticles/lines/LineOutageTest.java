@@ -79,7 +79,7 @@ class LineOutageTest {
     Response created = node.api.postJson(ErpRoutes.WORK_ORDERS, erp, event);
     assertThat(created.status()).as(created.toString()).isEqualTo(200);
     workOrder = created.json().getString("mraos_work_order_id");
-    await().atMost(Duration.ofSeconds(20)).until(() -> node.api.get("/health/ready", null).status() == 200);
+    node.awaitLines();
   }
 
   @AfterAll
@@ -123,12 +123,12 @@ class LineOutageTest {
     Sent sent = publish(before, 300, "M-302");
     await("some counts arrive").atMost(Duration.ofSeconds(10)).until(() -> produced() > before);
     network.cut(); // mid-stream: some counts are in the line's hands unacknowledged, the rest still at the broker
-    await("the line notices").atMost(Duration.ofSeconds(10)).until(() -> node.api.get("/health/ready", null).status() == 503);
+    await("the line notices").atMost(Duration.ofSeconds(10)).until(() -> "down".equals(node.status.state("line-line3")));
     int cumulative = taken(publish(taken(sent), 100, "M-302")); // queued in the line's persistent session meanwhile
     assertThat(produced()).as("nothing is applied while the line is away").isLessThan(cumulative);
 
     network.restore();
-    await("reconnected").atMost(Duration.ofSeconds(30)).until(() -> node.api.get("/health/ready", null).status() == 200);
+    node.awaitLines();
     await("nothing lost").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(produced()).isEqualTo(cumulative));
     Thread.sleep(1_000); // redeliveries of counts the line had applied but not yet acknowledged are not counted again
     assertThat(produced()).isEqualTo(cumulative);
@@ -141,13 +141,16 @@ class LineOutageTest {
     int before = (int) produced();
     mes.disconnect().await();
     broker.stop();
-    await("the lines notice").atMost(Duration.ofSeconds(10)).until(() -> node.api.get("/health/ready", null).status() == 503);
+    await("the lines notice").atMost(Duration.ofSeconds(10)).until(() -> "down".equals(node.status.state("line-line3")));
+    // the broker is the lines' business: the node still serves its API (ERP, supervisors) meanwhile
+    assertThat(node.api.get("/health/ready", null).status()).isEqualTo(200);
+    assertThat(node.status.now().getJsonObject("systems").getJsonObject("MES").getString("color")).isEqualTo("red");
 
     broker.restart();
     mes = MesMqttPublisher.connect(vertx, broker.url(), "mes-outage-test-2").await();
     int cumulative = taken(publish(before, 100, "M-303")); // some may wait in line3's saved session until it is back
 
-    await("reconnected").atMost(Duration.ofSeconds(30)).until(() -> node.api.get("/health/ready", null).status() == 200);
+    node.awaitLines();
     await("nothing lost").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(produced()).isEqualTo(cumulative));
     Thread.sleep(1_000);
     assertThat(produced()).isEqualTo(cumulative);

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import simulators.MesMqttPublisher;
 import testsupport.Plant;
+import testsupport.PlantNode;
 import testsupport.TestNode;
 import verticles.erp.ErpRoutes;
 
@@ -28,6 +30,9 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LiveFeedTest {
 
+  @RegisterExtension
+  static final PlantNode plant = PlantNode.start().withMes("mes-live-test");
+
   static TestNode node;
   static Vertx vertx;
   static WebSocketClient client;
@@ -35,19 +40,10 @@ class LiveFeedTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start();
-    vertx = Vertx.vertx();
+    node = plant.node();
+    vertx = plant.vertx();
+    mes = plant.mes();
     client = vertx.createWebSocketClient();
-    mes = MesMqttPublisher.connect(vertx, node.config().mqtt().url(), "mes-live-test").await();
-    // a count published before the line's first subscription on a fresh broker would have no session to wait in
-    await("lines connected").atMost(Duration.ofSeconds(20)).until(() -> node.api.get("/health/ready", null).body()
-        .contains("\"line-line2\":{\"up\":true"));
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-    node.close();
   }
 
   /**

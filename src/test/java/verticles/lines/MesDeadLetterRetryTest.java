@@ -6,9 +6,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import simulators.MesMqttPublisher;
 import testsupport.Api.Response;
 import testsupport.Plant;
+import testsupport.PlantNode;
 import testsupport.TestNode;
 import verticles.erp.ErpRoutes;
 
@@ -30,6 +32,9 @@ import static simulators.MesMqttPublisher.countTopic;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class MesDeadLetterRetryTest {
 
+  @RegisterExtension
+  static final PlantNode plant = PlantNode.start().withMes("mes-retry-test").withMaterial();
+
   static final String API = "/api/v1/integration-failures";
 
   static TestNode node;
@@ -39,20 +44,10 @@ class MesDeadLetterRetryTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start();
-    vertx = Vertx.vertx();
-    mes = MesMqttPublisher.connect(vertx, node.config().mqtt().url(), "mes-retry-test").await();
-    material = Plant.unique("MAT");
-    node.api.postJson(ErpRoutes.MATERIALS, node.token("erp-connector"), Plant.materials(Plant.material(material, "A-1", "Panel")));
-    await("lines connected").atMost(Duration.ofSeconds(20)).until(() -> node.api.get("/health/ready", null).body()
-        .contains("\"line-line2\":{\"up\":true"));
-  }
-
-  @AfterAll
-  static void stop() {
-    mes.disconnect().await();
-    vertx.close().await();
-    node.close();
+    node = plant.node();
+    vertx = plant.vertx();
+    mes = plant.mes();
+    material = plant.material();
   }
 
   @Test

@@ -13,10 +13,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import simulators.MesMqttPublisher;
 import testsupport.Api.Response;
 import testsupport.KafkaTopic;
 import testsupport.Plant;
+import testsupport.PlantNode;
 import testsupport.TestNode;
 import verticles.erp.ErpRoutes;
 
@@ -46,6 +48,10 @@ class ProgressIntervalTest {
   /** Long enough that "not held" is told apart from "held" with room for a slow machine (relay, Kafka, consumer). */
   static final Duration INTERVAL = Duration.ofSeconds(10);
 
+  @RegisterExtension
+  static final PlantNode plant = PlantNode.start().with("lines.progress-interval", INTERVAL.toMillis() + "ms")
+      .withMes("mes-progress-test").withMaterial();
+
   static TestNode node;
   static Vertx vertx;
   static MesMqttPublisher mes;
@@ -53,20 +59,10 @@ class ProgressIntervalTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(Map.of("lines.progress-interval", INTERVAL.toMillis() + "ms"));
-    vertx = Vertx.vertx();
-    mes = MesMqttPublisher.connect(vertx, node.config().mqtt().url(), "mes-progress-test").await();
-    material = Plant.unique("MAT");
-    node.api.postJson(ErpRoutes.MATERIALS, node.token("erp-connector"), Plant.materials(Plant.material(material, "A-1", "Panel")));
-    await("lines connected").atMost(Duration.ofSeconds(20)).until(() -> node.api.get("/health/ready", null).body()
-        .contains("\"line-line3\":{\"up\":true"));
-  }
-
-  @AfterAll
-  static void stop() {
-    mes.disconnect().await();
-    vertx.close().await();
-    node.close();
+    node = plant.node();
+    vertx = plant.vertx();
+    mes = plant.mes();
+    material = plant.material();
   }
 
   static String order(int quantity) {

@@ -41,8 +41,7 @@ class MachineStatusEndToEndTest {
         "mes.opcua.sampling-interval", "50ms",
         "mes.opcua.keep-alive", "1s",
         "mes.opcua.certificate-dir", certificates.toString()));
-    await().atMost(Duration.ofSeconds(30)).until(() -> node.api.get("/health/ready", null).body()
-        .contains("\"opcua-mes-main\":{\"up\":true"));
+    node.status.awaitUp("opcua-mes-main");
   }
 
   @AfterAll

@@ -1,7 +1,7 @@
 package verticles.mes;
 
 import io.vertx.core.json.JsonObject;
-import mraos.health.Readiness;
+import mraos.health.NodeStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -136,8 +136,9 @@ class OpcUaEndpointVerticleTest {
     mes.stop();
 
     awaitComponent(false, Duration.ofSeconds(20));
-    await("node not ready while the MES is away").atMost(Duration.ofSeconds(10))
-        .until(() -> node.api.get("/health/ready", null).status() == 503);
+    // the MES being away is the integrations' status, not the node's readiness: ERP and the API are still served
+    assertThat(node.api.get("/health/ready", null).status()).isEqualTo(200);
+    assertThat(node.status.state(COMPONENT)).isEqualTo("down");
 
     long restarted = System.nanoTime();
     mes.restart();
@@ -150,20 +151,21 @@ class OpcUaEndpointVerticleTest {
 
     assertThat(recovered).as("time to a new subscription").isLessThan(Duration.ofSeconds(30));
     assertThat(after.getString("current_work_order_id")).isEqualTo("WO-4602");
-    await("node ready again").atMost(Duration.ofSeconds(10)).until(() -> node.api.get("/health/ready", null).status() == 200);
+    await("up again in the integration status").atMost(Duration.ofSeconds(10))
+        .until(() -> "up".equals(node.status.state(COMPONENT)));
   }
 
   @Test
   @Order(4)
-  void readinessSaysWhyWhileTheServerIsAway() throws Exception {
+  void theIntegrationStatusSaysWhyWhileTheServerIsAway() throws Exception {
     mes.stop();
     try {
       awaitComponent(false, Duration.ofSeconds(20));
-      JsonObject ready = node.api.get("/health/ready", null).json();
-      String detail = ready.getJsonArray("checks").stream().map(JsonObject.class::cast)
-          .filter(c -> c.getString("id").equals("components")).findFirst().orElseThrow()
-          .getJsonObject("data").getJsonObject(COMPONENT).getString("detail");
-      assertThat(detail).containsAnyOf("lost", "cannot connect", "reconnecting");
+      JsonObject part = node.status.part(COMPONENT);
+      assertThat(part.getString("color")).isEqualTo("red");
+      assertThat(part.getString("detail")).containsAnyOf("lost", "cannot connect", "reconnecting");
+      assertThat(node.status.now().getJsonObject("systems").getJsonObject("MES").getString("status"))
+          .as("the MES with its OPC UA endpoint down").isNotEqualTo("up");
     } finally {
       mes.restart();
     }
@@ -182,12 +184,13 @@ class OpcUaEndpointVerticleTest {
         && Long.valueOf(status.downtimeSeconds()).equals(message.getLong("downtime_seconds"));
   }
 
+  /** The endpoint's part of the integration status, as this node reports it. */
   static JsonObject component() {
-    return Readiness.components(node.node.vertx(), true).get(COMPONENT);
+    return NodeStatus.parts(node.node.vertx()).get(COMPONENT);
   }
 
   static void awaitComponent(boolean up, Duration within) {
     await(COMPONENT + (up ? " up" : " down")).atMost(within).pollInterval(Duration.ofMillis(50))
-        .until(() -> component() != null && component().getBoolean("up") == up);
+        .until(() -> component() != null && component().getString("status").equals(up ? "up" : "down"));
   }
 }

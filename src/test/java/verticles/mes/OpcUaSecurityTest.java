@@ -2,7 +2,7 @@ package verticles.mes;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import mraos.health.Readiness;
+import mraos.health.NodeStatus;
 import mraos.node.Node;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,14 +114,15 @@ class OpcUaSecurityTest {
 
   @Test
   @Order(2)
-  void aWrongPasswordIsRefusedAndReadinessSaysWhy() {
+  void aWrongPasswordIsRefusedAndTheIntegrationStatusSaysWhy() {
     // the detail read once: the endpoint keeps retrying, and between two reads it can say "connecting to ..." again
     JsonObject wrong = await("mes-wrong refused").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
         .until(() -> component("opcua-mes-wrong"), c -> c != null && c.getString("detail").contains("cannot connect"));
 
-    assertThat(wrong.getBoolean("up")).isFalse();
+    assertThat(wrong.getString("status")).isEqualTo("down");
     assertThat(wrong.getString("detail")).containsAnyOf("Bad_UserAccessDenied", "Bad_IdentityTokenInvalid", "Bad_IdentityTokenRejected");
-    assertThat(node.api.get("/health/ready", null).status()).isEqualTo(503);
+    assertThat(node.status.state("opcua-mes-wrong")).isEqualTo("down");
+    assertThat(node.api.get("/health/ready", null).status()).as("still serving its API").isEqualTo(200);
   }
 
   @Test
@@ -130,7 +131,7 @@ class OpcUaSecurityTest {
     await("mes-late retrying").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
         .until(() -> component("opcua-mes-late") != null && component("opcua-mes-late").getString("detail").contains("cannot connect"));
     JsonObject before = component("opcua-mes-late");
-    assertThat(before.getBoolean("up")).isFalse();
+    assertThat(before.getString("status")).isEqualTo("down");
     assertThat(before.getString("detail")).contains("cannot connect").contains("next attempt");
 
     late = MesOpcUaServer.start(latePort, List.of("M-301"),
@@ -157,7 +158,7 @@ class OpcUaSecurityTest {
 
       List<JsonObject> received = inbox.collect(Duration.ofSeconds(2));
       assertThat(received).noneMatch(m -> "Faulted".equals(m.getString("current_status")));
-      assertThat(component("opcua-mes-late").getBoolean("up")).isFalse();
+      assertThat(component("opcua-mes-late").getString("status")).isEqualTo("down");
     } finally {
       impostor.close();
     }
@@ -165,12 +166,13 @@ class OpcUaSecurityTest {
     awaitComponent("opcua-mes-late", true, Duration.ofSeconds(30));
   }
 
+  /** An endpoint's part of the integration status, as this node reports it. */
   static JsonObject component(String name) {
-    return Readiness.components(node.node.vertx(), true).get(name);
+    return NodeStatus.parts(node.node.vertx()).get(name);
   }
 
   static void awaitComponent(String name, boolean up, Duration within) {
     await(name + (up ? " up" : " down")).atMost(within).pollInterval(Duration.ofMillis(50))
-        .until(() -> component(name) != null && component(name).getBoolean("up") == up);
+        .until(() -> component(name) != null && component(name).getString("status").equals(up ? "up" : "down"));
   }
 }

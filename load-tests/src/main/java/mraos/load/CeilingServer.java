@@ -51,7 +51,7 @@ import java.util.stream.Stream;
  *   (read from its classes) on the node's own schema (its Flyway migrations): the order with its two BOM lines and its
  *   outbox event in one statement ({@code IntakeBatches.CREATE}), after the answer the audit row with both payloads
  *   ({@code AuditLog.INSERT_MANY}, one statement in flight per instance), and the outbox relay's deletes
- *   ({@code OutboxRelay.TAKE}, every 20 ms, without Kafka). The order's fields are the load test's, its ERP id the
+ *   ({@code Outbox.TAKE}, every 20 ms, without Kafka). The order's fields are the load test's, its ERP id the
  *   server's own counter: the request is not parsed, its token not checked.</li>
  * </ul>
  *
@@ -230,9 +230,9 @@ public final class CeilingServer extends VerticleBase {
         pool = pool(vertx, config());
         if (database == Database.SPEC) {
           intakePool = batchPool(vertx, config());
-          create = nodesStatement("verticles.erp.IntakeBatches", "CREATE");
+          create = nodesStatement("verticles.workorders.IntakeBatches", "CREATE");
           auditInsert = nodesStatement("mraos.audit.AuditLog", "INSERT_MANY");
-          relayTake = nodesStatement("verticles.kafka.OutboxRelay", "TAKE");
+          relayTake = nodesStatement("mraos.events.Outbox", "TAKE");
           if (RELAY_STARTED.compareAndSet(false, true)) {
             relay();
           }
