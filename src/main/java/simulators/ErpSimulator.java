@@ -68,11 +68,11 @@ public final class ErpSimulator extends SystemSimulator {
     router().get(WORK_ORDERS_PATH).handler(this::workOrdersUpdatedSince);
 
     router().post(CONTROL + "materials").handler(ctx -> {
-      seedMaterials(documents(jsonBody(ctx), "materials"));
+      seedMaterials(documents(JsonBodies.objectOrArray(ctx), "materials"));
       Responses.json(ctx, 200, new JsonObject().put("material_count", snapshot(materials).size()));
     });
     router().post(CONTROL + "work-orders").handler(ctx -> {
-      seedWorkOrders(documents(jsonBody(ctx), "work_orders"));
+      seedWorkOrders(documents(JsonBodies.objectOrArray(ctx), "work_orders"));
       Responses.json(ctx, 200, new JsonObject().put("work_order_count", snapshot(workOrders).size()));
     });
     router().get(CONTROL + "completions").handler(ctx ->
@@ -174,14 +174,14 @@ public final class ErpSimulator extends SystemSimulator {
   // ---- routes
 
   private void completionReport(RoutingContext ctx) {
-    JsonObject report = jsonObjectBody(ctx);
+    JsonObject report = JsonBodies.object(ctx);
     List<String> invalid = invalidFields(report, "", List.of("erp_work_order_id", "mraos_work_order_id"), List.of("quantity_produced"));
     book(ctx, completions, report, "mraos_work_order_id", invalid, receipt -> new JsonObject()
         .put("erp_work_order_id", receipt.body().getString("erp_work_order_id")), completionListener);
   }
 
   private void consumptionBatch(RoutingContext ctx) {
-    JsonObject batch = jsonObjectBody(ctx);
+    JsonObject batch = JsonBodies.object(ctx);
     List<String> invalid = invalidFields(batch, "", List.of("batch_id"), List.of());
     if (!(batch.getValue("lines") instanceof JsonArray lines)) {
       invalid.add("lines");
@@ -203,7 +203,7 @@ public final class ErpSimulator extends SystemSimulator {
   private void book(RoutingContext ctx, Journal journal, JsonObject document, String idField, List<String> invalid,
       Function<Receipt, JsonObject> details, Consumer<Receipt> whenNew) {
     if (!invalid.isEmpty()) {
-      Responses.json(ctx, 400, error(ErrorCode.INT_003, "Mandatory fields missing or invalid: " + String.join(", ", invalid))
+      Responses.json(ctx, 400, Answers.error(ErrorCode.INT_003, "Mandatory fields missing or invalid: " + String.join(", ", invalid))
           .put("fields", new JsonArray(invalid)));
       return;
     }
