@@ -10,9 +10,8 @@ import java.time.Clock;
 import java.util.Objects;
 
 /**
- * What a request to a simulated system goes through before its routes see it: it is recorded, answered by the next
- * {@link Fault} scripted for its path if any (a delay lets it continue afterwards), and refused unless it carries what
- * the system asks for. Control routes ({@link SystemSimulator#CONTROL}) pass untouched.
+ * A request's way into a simulated system, before its routes see it, in the order {@link SystemSimulator} describes:
+ * recorded, faulted, then let in or refused. Control routes ({@link SystemSimulator#CONTROL}) pass untouched.
  */
 final class Reception implements Handler<RoutingContext> {
 
