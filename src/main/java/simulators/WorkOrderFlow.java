@@ -64,12 +64,10 @@ final class WorkOrderFlow {
     plant.lines().forEach(line -> lineIndex.put(line.id(), lineIndex.size()));
   }
 
-  /** Work orders ERP sent so far. */
   int ordersSent() {
     return ordersSent;
   }
 
-  /** Work orders whose completion ERP received so far. */
   int ordersCompleted() {
     return ordersCompleted;
   }
