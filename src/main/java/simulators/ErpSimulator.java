@@ -2,25 +2,11 @@ package simulators;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
-import mraos.http.ErrorCode;
-import mraos.http.Responses;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The plant's ERP as MRAOS sees it (spec §3.2, §3.4, Appendix A), every API route requiring a bearer token:
@@ -49,36 +35,20 @@ public final class ErpSimulator extends SystemSimulator {
   /** A seeded work order without a status is one ERP has released to production. */
   public static final String DEFAULT_STATUS = "released";
 
-  private final Journal completions = new Journal();
-  private final Journal consumptionBatches = new Journal();
-  /** Keyed by material_id / erp_work_order_id, in the order first seeded; guarded by themselves. */
-  private final Map<String, JsonObject> materials = new LinkedHashMap<>();
-  private final Map<String, JsonObject> workOrders = new LinkedHashMap<>();
-  /** Never reset, so a confirmation id is never handed out twice by one simulator. */
-  private final AtomicLong confirmations = new AtomicLong();
-  /** Told of each completion report the first time it is accepted (on the server's event loop). */
-  private volatile Consumer<Receipt> completionListener = receipt -> { };
+  private final ErpBookings bookings = new ErpBookings(clock);
+  private final ErpMasterData masterData = new ErpMasterData(clock);
 
   private ErpSimulator(Vertx vertx) {
     super(vertx, "ERP", Access.bearer());
-    router().post(COMPLETION_PATH).handler(this::completionReport);
-    router().post(CONSUMPTION_PATH).handler(this::consumptionBatch);
-    router().get(MATERIALS_PATH).handler(ctx ->
-        Responses.json(ctx, 200, Paging.of(ctx).answer("materials", snapshot(materials))));
-    router().get(WORK_ORDERS_PATH).handler(this::workOrdersUpdatedSince);
+    router().post(COMPLETION_PATH).handler(bookings::completionReport);
+    router().post(CONSUMPTION_PATH).handler(bookings::consumptionBatch);
+    router().get(MATERIALS_PATH).handler(masterData::materialsPage);
+    router().get(WORK_ORDERS_PATH).handler(masterData::workOrdersUpdatedSince);
 
-    router().post(CONTROL + "materials").handler(ctx -> {
-      seedMaterials(documents(jsonBody(ctx), "materials"));
-      Responses.json(ctx, 200, new JsonObject().put("material_count", snapshot(materials).size()));
-    });
-    router().post(CONTROL + "work-orders").handler(ctx -> {
-      seedWorkOrders(documents(jsonBody(ctx), "work_orders"));
-      Responses.json(ctx, 200, new JsonObject().put("work_order_count", snapshot(workOrders).size()));
-    });
-    router().get(CONTROL + "completions").handler(ctx ->
-        Responses.json(ctx, 200, new JsonObject().put("completions", receiptsJson(completions))));
-    router().get(CONTROL + "consumption-batches").handler(ctx ->
-        Responses.json(ctx, 200, new JsonObject().put("consumption_batches", receiptsJson(consumptionBatches))));
+    router().post(CONTROL + "materials").handler(masterData::seedMaterialsFromBody);
+    router().post(CONTROL + "work-orders").handler(masterData::seedWorkOrdersFromBody);
+    router().get(CONTROL + "completions").handler(bookings::listCompletions);
+    router().get(CONTROL + "consumption-batches").handler(bookings::listConsumptionBatches);
   }
 
   /** @param port the port to listen on, 0 for any free one */
@@ -91,14 +61,7 @@ public final class ErpSimulator extends SystemSimulator {
 
   /** Adds materials (§3.2.1 material objects) or replaces those with the same material_id. */
   public void seedMaterials(List<JsonObject> seeded) {
-    List<JsonObject> checked = new ArrayList<>();
-    for (JsonObject material : seeded) {
-      requireText(material, "material_id", "a material");
-      checked.add(material.copy());
-    }
-    synchronized (materials) {
-      checked.forEach(material -> materials.put(material.getString("material_id"), material));
-    }
+    masterData.seedMaterials(seeded);
   }
 
   /**
@@ -106,205 +69,43 @@ public final class ErpSimulator extends SystemSimulator {
    * erp_work_order_id. Without a status one is {@value #DEFAULT_STATUS}; without updated_at it was updated now.
    */
   public void seedWorkOrders(List<JsonObject> seeded) {
-    List<JsonObject> checked = new ArrayList<>();
-    for (JsonObject workOrder : seeded) {
-      requireText(workOrder, "erp_work_order_id", "a work order");
-      JsonObject copy = workOrder.copy();
-      if (copy.getValue("status") == null) {
-        copy.put("status", DEFAULT_STATUS);
-      }
-      if (copy.getValue("updated_at") == null) {
-        copy.put("updated_at", clock.instant().toString());
-      }
-      if (!(copy.getValue("updated_at") instanceof String updatedAt)) {
-        throw new IllegalArgumentException("updated_at must be an ISO-8601 date-time: " + copy.encode());
-      }
-      instant(updatedAt, "updated_at");
-      checked.add(copy);
-    }
-    synchronized (workOrders) {
-      checked.forEach(workOrder -> workOrders.put(workOrder.getString("erp_work_order_id"), workOrder));
-    }
+    masterData.seedWorkOrders(seeded);
   }
 
   /** A copy of the work order ERP holds under this id, if any. */
   public Optional<JsonObject> workOrder(String erpWorkOrderId) {
-    synchronized (workOrders) {
-      return Optional.ofNullable(workOrders.get(erpWorkOrderId)).map(JsonObject::copy);
-    }
+    return masterData.workOrder(erpWorkOrderId);
   }
 
   /** Tells {@code listener} of every completion report accepted from now on, once each (not of repeats). */
   public void onCompletion(Consumer<Receipt> listener) {
-    completionListener = Objects.requireNonNull(listener, "listener");
+    bookings.onCompletion(listener);
   }
 
   /** The completion reports accepted, each once however often it was sent, oldest first. */
   public List<JsonObject> completions() {
-    return completions.receipts().stream().map(Receipt::body).toList();
+    return completionReceipts().stream().map(Receipt::body).toList();
   }
 
   public List<Receipt> completionReceipts() {
-    return completions.receipts();
+    return bookings.completionReceipts();
   }
 
   /** The consumption batches accepted, each once, oldest first. */
   public List<JsonObject> consumptionBatches() {
-    return consumptionBatches.receipts().stream().map(Receipt::body).toList();
+    return consumptionReceipts().stream().map(Receipt::body).toList();
   }
 
   public List<Receipt> consumptionReceipts() {
-    return consumptionBatches.receipts();
+    return bookings.consumptionReceipts();
   }
 
   /** Also forgets completions, consumption batches, materials and work orders. */
   @Override
   public void reset() {
     super.reset();
-    completions.clear();
-    consumptionBatches.clear();
-    synchronized (materials) {
-      materials.clear();
-    }
-    synchronized (workOrders) {
-      workOrders.clear();
-    }
-  }
-
-  // ---- routes
-
-  private void completionReport(RoutingContext ctx) {
-    JsonObject report = jsonObjectBody(ctx);
-    List<String> invalid = invalidFields(report, "", List.of("erp_work_order_id", "mraos_work_order_id"), List.of("quantity_produced"));
-    book(ctx, completions, report, "mraos_work_order_id", invalid, receipt -> new JsonObject()
-        .put("erp_work_order_id", receipt.body().getString("erp_work_order_id")), completionListener);
-  }
-
-  private void consumptionBatch(RoutingContext ctx) {
-    JsonObject batch = jsonObjectBody(ctx);
-    List<String> invalid = invalidFields(batch, "", List.of("batch_id"), List.of());
-    if (!(batch.getValue("lines") instanceof JsonArray lines)) {
-      invalid.add("lines");
-    } else {
-      for (int i = 0; i < lines.size(); i++) {
-        if (lines.getValue(i) instanceof JsonObject line) {
-          invalid.addAll(invalidFields(line, "lines[" + i + "].", List.of("material_id", "work_order_id"), List.of("quantity_consumed")));
-        } else {
-          invalid.add("lines[" + i + "]");
-        }
-      }
-    }
-    book(ctx, consumptionBatches, batch, "batch_id", invalid, receipt -> new JsonObject()
-        .put("batch_id", receipt.body().getString("batch_id"))
-        .put("lines_accepted", receipt.body().getJsonArray("lines").size()), receipt -> { });
-  }
-
-  /** Refuses a document with invalid fields (400), else books it once and answers with the (first) receipt. */
-  private void book(RoutingContext ctx, Journal journal, JsonObject document, String idField, List<String> invalid,
-      Function<Receipt, JsonObject> details, Consumer<Receipt> whenNew) {
-    if (!invalid.isEmpty()) {
-      Responses.json(ctx, 400, error(ErrorCode.INT_003, "Mandatory fields missing or invalid: " + String.join(", ", invalid))
-          .put("fields", new JsonArray(invalid)));
-      return;
-    }
-    boolean[] fresh = {false}; // a confirmation id is drawn only for a document not accepted before
-    Receipt receipt = journal.accept(idempotencyKey(ctx), document.getString(idField), document, clock.instant(), () -> {
-      fresh[0] = true;
-      return nextConfirmationId();
-    });
-    if (fresh[0]) {
-      whenNew.accept(receipt);
-    }
-    Responses.json(ctx, 200, new JsonObject()
-        .put("status", "success")
-        .put("erp_confirmation_id", receipt.confirmationId())
-        .mergeIn(details.apply(receipt)));
-  }
-
-  /** The fields (named with this prefix) that are not non-blank texts or not numbers as they must be. */
-  private static List<String> invalidFields(JsonObject document, String prefix, List<String> texts, List<String> numbers) {
-    List<String> invalid = new ArrayList<>();
-    for (String field : texts) {
-      if (!(document.getValue(field) instanceof String text) || text.isBlank()) {
-        invalid.add(prefix + field);
-      }
-    }
-    for (String field : numbers) {
-      if (!(document.getValue(field) instanceof Number)) {
-        invalid.add(prefix + field);
-      }
-    }
-    return invalid;
-  }
-
-  private void workOrdersUpdatedSince(RoutingContext ctx) {
-    String since = ctx.queryParams().get("updated_since");
-    // an unencoded '+' of a UTC offset arrives as a space
-    Instant from = since == null || since.isBlank() ? Instant.MIN : instant(since.trim().replace(' ', '+'), "updated_since");
-    Paging paging = Paging.of(ctx);
-    List<JsonObject> changed = snapshot(workOrders).stream()
-        .filter(workOrder -> !updatedAt(workOrder).isBefore(from))
-        .sorted(Comparator.comparing(ErpSimulator::updatedAt)
-            .thenComparing(workOrder -> workOrder.getString("erp_work_order_id")))
-        .toList();
-    Responses.json(ctx, 200, paging.answer("work_orders", changed));
-  }
-
-  // ---- helpers
-
-  private static String idempotencyKey(RoutingContext ctx) {
-    String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
-    return key == null || key.isBlank() ? null : key.trim();
-  }
-
-  private String nextConfirmationId() {
-    return String.format("CONF-%06d", confirmations.incrementAndGet());
-  }
-
-  private static List<JsonObject> snapshot(Map<String, JsonObject> held) {
-    synchronized (held) {
-      return List.copyOf(held.values());
-    }
-  }
-
-  private static Instant updatedAt(JsonObject workOrder) {
-    return instant(workOrder.getString("updated_at"), "updated_at");
-  }
-
-  private static Instant instant(String text, String what) {
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(what + " must be an ISO-8601 date-time with an offset (2025-11-18T14:30:00Z), not " + text);
-    }
-  }
-
-  private static void requireText(JsonObject document, String field, String what) {
-    Objects.requireNonNull(document, what);
-    if (!(document.getValue(field) instanceof String text) || text.isBlank()) {
-      throw new IllegalArgumentException(what + " needs a " + field + ": " + document.encode());
-    }
-  }
-
-  /** The documents of a seeding body: a bare array or the array under this key. */
-  private static List<JsonObject> documents(Object body, String key) {
-    JsonArray list = body instanceof JsonArray array ? array
-        : body instanceof JsonObject json && json.getValue(key) instanceof JsonArray array ? array : null;
-    if (list == null) {
-      throw new IllegalArgumentException("the body must be {\"" + key + "\": [...]} or [...]");
-    }
-    List<JsonObject> documents = new ArrayList<>();
-    for (Object item : list) {
-      if (!(item instanceof JsonObject document)) {
-        throw new IllegalArgumentException("each of " + key + " must be an object, not " + item);
-      }
-      documents.add(document);
-    }
-    return documents;
-  }
-
-  private static JsonArray receiptsJson(Journal journal) {
-    return new JsonArray(journal.receipts().stream().map(Receipt::toJson).toList());
+    bookings.clear();
+    masterData.clear();
   }
 
   /** Runs ERP on its own for a demo or manual testing: {@code ErpSimulator <port>} (0 = any free port). */

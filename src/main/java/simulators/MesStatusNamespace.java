@@ -33,14 +33,14 @@ final class MesStatusNamespace extends ManagedNamespaceWithLifecycle {
   private final SubscriptionModel subscriptions;
   private final Map<String, Map<Field, UaVariableNode>> variables = new ConcurrentHashMap<>();
 
-  MesStatusNamespace(OpcUaServer server, String namespaceUri, Map<String, MesOpcUaServer.Reported> initial) {
+  MesStatusNamespace(OpcUaServer server, String namespaceUri, Map<String, MachineStatuses.Reported> initial) {
     super(server, namespaceUri);
     subscriptions = new SubscriptionModel(server, this);
     getLifecycleManager().addLifecycle(subscriptions);
     getLifecycleManager().addStartupTask(() -> build(initial));
   }
 
-  private void build(Map<String, MesOpcUaServer.Reported> initial) {
+  private void build(Map<String, MachineStatuses.Reported> initial) {
     UaFolderNode mes = folder(MesStatusNodes.ROOT, "MES");
     mes.addReference(new Reference(mes.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
     UaFolderNode machines = folder(MesStatusNodes.MACHINES, "Machines");
@@ -71,7 +71,7 @@ final class MesStatusNamespace extends ManagedNamespaceWithLifecycle {
   }
 
   /** Shows a machine's new values; all carry the same source time, the moment the MES saw them change. */
-  void show(String machineId, MesOpcUaServer.Reported reported) {
+  void show(String machineId, MachineStatuses.Reported reported) {
     Map<Field, UaVariableNode> fields = variables.get(machineId);
     if (fields != null) {
       fields.forEach((field, variable) -> variable.setValue(value(field, reported)));
@@ -92,7 +92,7 @@ final class MesStatusNamespace extends ManagedNamespaceWithLifecycle {
     };
   }
 
-  private static DataValue value(Field field, MesOpcUaServer.Reported reported) {
+  private static DataValue value(Field field, MachineStatuses.Reported reported) {
     MesOpcUaServer.Status s = reported.status();
     Object value = switch (field) {
       case CURRENT_STATUS -> s.currentStatus();

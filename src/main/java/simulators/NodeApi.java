@@ -6,7 +6,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import mraos.config.MraosConfig.DevClient;
+import mraos.config.MraosConfig.SimulationConfig;
+import mraos.config.MraosConfig;
 
+import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -33,6 +37,35 @@ final class NodeApi {
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.erp = Objects.requireNonNull(erp, "erp");
     this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
+  }
+
+  /**
+   * The API of the node whose (effective) configuration is {@code node}, called on loopback with the clients its
+   * simulation settings name (their secrets given there or, for a development client, by the embedded issuer).
+   */
+  static NodeApi of(WebClient http, MraosConfig node) {
+    SimulationConfig settings = node.simulation();
+    IssuerTokens tokens = new IssuerTokens(http, node.security().effectiveIssuer(), Clock.systemUTC());
+    return new NodeApi(http, "http://" + loopbackHost(node.http().host()) + ":" + node.http().port(), tokens,
+        client(node, settings.erpClientId(), settings.erpClientSecret()),
+        client(node, settings.supervisorClientId(), settings.supervisorClientSecret()));
+  }
+
+  private static IssuerTokens.Client client(MraosConfig node, String clientId, String secret) {
+    if (!secret.isEmpty()) {
+      return new IssuerTokens.Client(clientId, secret);
+    }
+    DevClient dev = node.security().embeddedIssuer().clients().get(clientId);
+    if (dev == null) {
+      throw new IllegalArgumentException("The simulated plant needs a secret for client " + clientId
+          + ": set simulation.*-client-secret, or name a client of security.embedded-issuer.clients");
+    }
+    return new IssuerTokens.Client(clientId, dev.secret());
+  }
+
+  /** The node's HTTP host as a loopback caller reaches it. */
+  private static String loopbackHost(String host) {
+    return host.isBlank() || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
   }
 
   /** Whether the node says it is ready (every dependency connected). */

@@ -131,17 +131,17 @@ public final class SimulatedSystems implements AutoCloseable {
   }
 
   private void startCall(RoutingContext ctx) {
-    JsonObject call = SystemSimulator.jsonObjectBody(ctx);
+    JsonObject call = JsonBodies.object(ctx);
     Function<JsonObject, Future<JsonObject>> handler = startCalls;
     if (handler == null) {
-      Responses.json(ctx, 503, SystemSimulator.error(ErrorCode.SERVICE_UNAVAILABLE, "The simulated plant is not running yet"));
+      Responses.json(ctx, 503, Answers.error(ErrorCode.SERVICE_UNAVAILABLE, "The simulated plant is not running yet"));
       return;
     }
     handler.apply(call).onComplete(ar -> {
       if (ar.succeeded()) {
         Responses.json(ctx, 200, ar.result());
       } else if (ar.cause() instanceof ApiError refused) {
-        Responses.json(ctx, refused.status(), SystemSimulator.error(refused.code(), refused.getMessage()));
+        Responses.json(ctx, refused.status(), Answers.error(refused.code(), refused.getMessage()));
       } else {
         ctx.fail(ar.cause());
       }
