@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import mraos.config.MraosConfig.AuditConfig;
+import mraos.config.AuditConfig;
 import mraos.db.BatchedStatements;
 import mraos.http.Json;
 import org.slf4j.Logger;

@@ -18,6 +18,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
 import mraos.cluster.ClusterSingletons;
 import mraos.config.MraosConfig;
+import mraos.config.OpcUaEndpoint;
 import mraos.db.Database;
 import mraos.embedded.EmbeddedServices;
 import mraos.health.Readiness;
@@ -137,7 +138,7 @@ public final class Node implements AutoCloseable {
           .put("config", new JsonObject().put("mraos", json).put("line", line.id())));
     }
     // one OPC UA client per MES endpoint that has a url: two would each deliver every status change
-    MraosConfig.from(json).opcua().endpoints().values().stream().filter(MraosConfig.OpcUaEndpoint::connected)
+    MraosConfig.from(json).opcua().endpoints().values().stream().filter(OpcUaEndpoint::connected)
         .forEach(endpoint -> list.add(new JsonObject().put("name", OpcUaEndpointVerticle.component(endpoint.name()))
             .put("verticle", OpcUaEndpointVerticle.class.getName())
             .put("config", new JsonObject().put("mraos", json).put("endpoint", endpoint.name()))));

@@ -21,7 +21,7 @@ import io.vertx.sqlclient.Tuple;
 import mraos.audit.AuditEntry;
 import mraos.audit.AuditLog;
 import mraos.cluster.SingletonLease;
-import mraos.config.MraosConfig.ExternalSystem;
+import mraos.config.ExternalSystem;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.events.Addresses;

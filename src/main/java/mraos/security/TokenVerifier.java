@@ -13,7 +13,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import mraos.config.MraosConfig.SecurityConfig;
+import mraos.config.SecurityConfig;
 import mraos.http.ApiError;
 import mraos.http.ErrorCode;
 import org.slf4j.Logger;

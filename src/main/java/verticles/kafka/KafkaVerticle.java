@@ -6,7 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.sqlclient.Pool;
-import mraos.config.MraosConfig.KafkaConfig;
+import mraos.config.KafkaConfig;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.events.Addresses;

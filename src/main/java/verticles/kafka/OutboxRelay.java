@@ -9,7 +9,7 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import mraos.config.MraosConfig.KafkaConfig;
+import mraos.config.KafkaConfig;
 import mraos.events.Outbox;
 import mraos.metrics.Meters;
 import org.slf4j.Logger;

@@ -6,7 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import mraos.cluster.SingletonLease;
-import mraos.config.MraosConfig.LinesConfig;
+import mraos.config.LinesConfig;
 import mraos.db.BatchedStatements;
 import mraos.events.Addresses;
 import mraos.events.Outbox;
