@@ -1,10 +1,13 @@
 package mraos.config;
 
+import java.time.Duration;
+
 /** The Kafka cluster (or the embedded broker), its topics, and how the outbox relays events to it. */
 public record KafkaConfig(String bootstrapServers, int embeddedPort, int embeddedControllerPort,
                           String workOrdersTopic, String resourceStatusTopic, String integrationFailuresTopic,
-                          int outboxBatchSize, int outboxPollIntervalMs, int outboxRetryBackoffMs, int outboxCoalesceMs,
-                          int lingerMs, int deliveryTimeoutMs, int healthCheckIntervalMs) {
+                          int outboxBatchSize, Duration outboxPollInterval, Duration outboxRetryBackoff,
+                          Duration outboxCoalesce, Duration linger, Duration deliveryTimeout,
+                          Duration healthCheckInterval) {
   static KafkaConfig from(Settings s) {
     Settings topics = s.section("topics");
     Settings outbox = s.section("outbox");
@@ -12,10 +15,12 @@ public record KafkaConfig(String bootstrapServers, int embeddedPort, int embedde
     return new KafkaConfig(s.string("bootstrap-servers").trim(),
         s.integer("embedded-port", 0, 65535), s.integer("embedded-controller-port", 0, 65535),
         topics.string("work-orders"), topics.string("resource-status"), topics.string("integration-failures"),
-        outbox.integer("batch-size", 1, 100_000), outbox.integer("poll-interval-ms", 10, 3_600_000),
-        outbox.integer("retry-backoff-ms", 10, 3_600_000), outbox.integer("coalesce-ms", 0, 10_000),
-        producer.integer("linger-ms", 0, 60_000), producer.integer("delivery-timeout-ms", 1_000, 3_600_000),
-        s.integer("health-check-interval-ms", 100, 3_600_000));
+        outbox.integer("batch-size", 1, 100_000), outbox.duration("poll-interval", Duration.ofMillis(10), Duration.ofHours(1)),
+        outbox.duration("retry-backoff", Duration.ofMillis(10), Duration.ofHours(1)),
+        outbox.duration("coalesce", Duration.ZERO, Duration.ofSeconds(10)),
+        producer.duration("linger", Duration.ZERO, Duration.ofMinutes(1)),
+        producer.duration("delivery-timeout", Duration.ofSeconds(1), Duration.ofHours(1)),
+        s.duration("health-check-interval", Duration.ofMillis(100), Duration.ofHours(1)));
   }
 
   public boolean embedded() {

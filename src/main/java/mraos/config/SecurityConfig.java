@@ -1,21 +1,22 @@
 package mraos.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
 /** Which issuer's bearer tokens MRAOS accepts and which clients may do what. */
-public record SecurityConfig(String issuer, String audience, List<String> clientIdClaims, int leewaySeconds,
+public record SecurityConfig(String issuer, String audience, List<String> clientIdClaims, Duration leeway,
                              Set<String> knownClients, Set<String> erpAllowedClients, String erpRequiredScope,
                              Set<String> supervisorClients, Set<String> integrationAdminClients,
-                             int requestsPerMinute, int discoveryRetryMs, EmbeddedIssuerConfig embeddedIssuer) {
+                             int requestsPerMinute, Duration discoveryRetry, EmbeddedIssuerConfig embeddedIssuer) {
   static SecurityConfig from(Settings s) {
     Settings erp = s.section("erp");
     return new SecurityConfig(s.string("issuer").trim(), s.string("audience"), s.strings("client-id-claims"),
-        s.integer("leeway-seconds", 0, 3600), Set.copyOf(s.strings("known-clients")),
+        s.duration("leeway", Duration.ZERO, Duration.ofHours(1)), Set.copyOf(s.strings("known-clients")),
         Set.copyOf(erp.strings("allowed-clients")), erp.string("required-scope").trim(),
         Set.copyOf(s.strings("supervisor-clients")), Set.copyOf(s.strings("integration-admin-clients")),
         s.section("rate-limit").integer("requests-per-minute", 1, 10_000_000),
-        s.integer("discovery-retry-ms", 100, 3_600_000),
+        s.duration("discovery-retry", Duration.ofMillis(100), Duration.ofHours(1)),
         EmbeddedIssuerConfig.from(s.section("embedded-issuer")));
   }
 

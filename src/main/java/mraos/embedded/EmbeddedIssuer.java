@@ -119,7 +119,7 @@ public final class EmbeddedIssuer implements AutoCloseable {
 
     @Override
     public long tokenExpiry() {
-      return config.tokenLifetimeSeconds();
+      return config.tokenLifetime().toSeconds();
     }
 
     private DevClient authenticate(TokenRequest request) {

@@ -78,9 +78,9 @@ public final class TokenVerifier {
     discover().onFailure(err -> {
       lastProblem = err.getMessage();
       LOG.warn("Cannot load the signing keys of issuer {} yet ({}); retrying in {} ms, the API answers 503 meanwhile",
-          issuer, err.getMessage(), config.discoveryRetryMs());
+          issuer, err.getMessage(), config.discoveryRetry().toMillis());
       if (!closed) {
-        vertx.setTimer(config.discoveryRetryMs(), id -> start());
+        vertx.setTimer(config.discoveryRetry().toMillis(), id -> start());
       }
     });
   }
@@ -104,7 +104,7 @@ public final class TokenVerifier {
     if (jwt == null) {
       return Future.failedFuture(ApiError.of(503, ErrorCode.SERVICE_UNAVAILABLE,
           "Cannot verify tokens yet: the token issuer " + issuer + " has not been reached (" + lastProblem + ")")
-          .header("Retry-After", String.valueOf(Math.max(1, config.discoveryRetryMs() / 1000))));
+          .header("Retry-After", String.valueOf(Math.max(1, config.discoveryRetry().toSeconds()))));
     }
     Verified known = verified.get(token);
     if (known != null) {
@@ -138,7 +138,7 @@ public final class TokenVerifier {
       return Future.failedFuture(invalidToken("The access token has no expiry (exp)"));
     }
     // an exp that is no number (which the JWT library let through) is never remembered
-    long validUntilMs = claims.getValue("exp") instanceof Number exp ? exp.longValue() * 1000 + config.leewaySeconds() * 1000L : 0;
+    long validUntilMs = claims.getValue("exp") instanceof Number exp ? exp.longValue() * 1000 + config.leeway().toSeconds() * 1000 : 0;
     for (String claim : config.clientIdClaims()) {
       Object value = claims.getValue(claim);
       if (value instanceof String id && !id.isBlank()) {
@@ -221,7 +221,7 @@ public final class TokenVerifier {
           JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
               .setIssuer(issuer)
               .setAudience(List.of(config.audience()))
-              .setLeeway(config.leewaySeconds()));
+              .setLeeway((int) config.leeway().toSeconds()));
           keys.stream().map(JsonObject.class::cast).filter(TokenVerifier::isSigningKey).forEach(options::addJwk);
           jwt = JWTAuth.create(vertx, options);
           verified.clear(); // tokens are checked against the new keys from now on

@@ -50,7 +50,7 @@ public final class KafkaVerticle extends VerticleBase {
     vertx.eventBus().localConsumer(Addresses.OUTBOX_WAKE_UP, message -> relay.wakeUp());
     relay.start();
     checkHealth(pool);
-    healthTimer = vertx.setPeriodic(kafka.healthCheckIntervalMs(), id -> checkHealth(pool));
+    healthTimer = vertx.setPeriodic(kafka.healthCheckInterval().toMillis(), id -> checkHealth(pool));
     return Future.succeededFuture();
   }
 
@@ -81,10 +81,12 @@ public final class KafkaVerticle extends VerticleBase {
     config.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     config.put("acks", "all");
     config.put("enable.idempotence", "true");
-    config.put("linger.ms", String.valueOf(kafka.lingerMs()));
-    config.put("delivery.timeout.ms", String.valueOf(kafka.deliveryTimeoutMs()));
-    config.put("request.timeout.ms", String.valueOf(Math.min(30_000, kafka.deliveryTimeoutMs() - kafka.lingerMs())));
-    config.put("max.block.ms", String.valueOf(kafka.deliveryTimeoutMs()));
+    long lingerMs = kafka.linger().toMillis();
+    long deliveryTimeoutMs = kafka.deliveryTimeout().toMillis();
+    config.put("linger.ms", String.valueOf(lingerMs));
+    config.put("delivery.timeout.ms", String.valueOf(deliveryTimeoutMs));
+    config.put("request.timeout.ms", String.valueOf(Math.min(30_000, deliveryTimeoutMs - lingerMs)));
+    config.put("max.block.ms", String.valueOf(deliveryTimeoutMs));
     return config;
   }
 }
