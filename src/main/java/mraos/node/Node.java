@@ -50,9 +50,6 @@ import java.util.concurrent.TimeUnit;
 public final class Node implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
-  private static final long DEPLOY_TIMEOUT_S = 120;
-  /** How long each deployment may take to stop (a line finishing its batch, the last audit rows) before the next. */
-  private static final long STOP_TIMEOUT_S = 30;
 
   private final EmbeddedServices embedded;
   private final MraosConfig config;
@@ -86,19 +83,20 @@ public final class Node implements AutoCloseable {
     Vertx vertx = null;
     try {
       MraosConfig config = embedded.effectiveConfig();
+      long deployTimeoutMs = config.node().deployTimeout().toMillis();
       Database.migrate(config.database());
-      vertx = vertx(config).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+      vertx = vertx(config).await(deployTimeoutMs, TimeUnit.MILLISECONDS);
       NodeClock.install(vertx, clock);
       Pool pool = Database.pool(vertx, config.database());
       Pool batchPool = Database.batchPool(vertx, config.database());
-      PlantTables.store(pool, PlantModel.load(config.plantModel())).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+      PlantTables.store(pool, PlantModel.load(config.plantModel())).await(deployTimeoutMs, TimeUnit.MILLISECONDS);
       Node node = new Node(embedded, config, vertx, pool, batchPool);
       node.deploy();
       node.announce();
       return node;
     } catch (Exception e) {
       if (vertx != null) {
-        vertx.close().await(30, TimeUnit.SECONDS);
+        vertx.close().await(requested.node().stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
       }
       embedded.close();
       throw e;
@@ -107,12 +105,13 @@ public final class Node implements AutoCloseable {
 
   private void deploy() throws Exception {
     JsonObject json = config.json();
+    long deployTimeoutMs = config.node().deployTimeout().toMillis();
     String kafka = vertx.deployVerticle("java:" + KafkaVerticle.class.getName(), new DeploymentOptions().setConfig(json))
-        .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+        .await(deployTimeoutMs, TimeUnit.MILLISECONDS);
     String gateway = vertx.deployVerticle("java:" + GatewayVerticle.class.getName(), new DeploymentOptions().setConfig(json)
-        .setInstances(config.http().instances())).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+        .setInstances(config.http().instances())).await(deployTimeoutMs, TimeUnit.MILLISECONDS);
     String singletons = vertx.deployVerticle("java:" + ClusterSingletons.class.getName(), new DeploymentOptions()
-        .setConfig(singletons(json))).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+        .setConfig(singletons(json))).await(deployTimeoutMs, TimeUnit.MILLISECONDS);
     stopOrder.addAll(List.of(gateway, singletons, kafka));
     Readiness.expectDeployments(vertx, new LinkedHashSet<>(List.of(kafka, gateway, singletons)));
   }
@@ -194,20 +193,22 @@ public final class Node implements AutoCloseable {
    */
   @Override
   public void close() {
+    long stopTimeoutMs = config.node().stopTimeout().toMillis();
     for (String id : stopOrder) {
       try {
-        vertx.undeploy(id).await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+        vertx.undeploy(id).await(stopTimeoutMs, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.warn("Deployment {} did not stop cleanly: {}", id, e.getMessage());
       }
     }
     try {
-      Future.join(pool.close(), batchPool.close()).await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+      Future.join(pool.close(), batchPool.close()).await(stopTimeoutMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("The database pools did not close cleanly: {}", e.getMessage());
     }
     try {
-      vertx.close().await(60, TimeUnit.SECONDS);
+      // Vert.x closes what the deployments left and leaves the cluster: twice a deployment's time
+      vertx.close().await(2 * stopTimeoutMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
     }

@@ -12,6 +12,7 @@ import mraos.events.Addresses;
 import mraos.health.Readiness;
 import mraos.security.TokenVerifier;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,25 +23,23 @@ import java.util.Set;
  */
 final class Health {
 
-  private static final long CHECK_TIMEOUT_MS = 3_000;
-
   private Health() {
   }
 
-  static void mount(Router router, Vertx vertx, Pool pool, TokenVerifier tokens) {
+  static void mount(Router router, Vertx vertx, Pool pool, TokenVerifier tokens, Duration checkTimeout) {
     HealthChecks live = HealthChecks.create(vertx);
     live.register("event-loop", promise -> promise.complete(Status.OK()));
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
 
     HealthChecks ready = HealthChecks.create(vertx);
-    ready.register("database", CHECK_TIMEOUT_MS, promise -> pool.query("SELECT 1").execute().onComplete(ar ->
+    ready.register("database", checkTimeout.toMillis(), promise -> pool.query("SELECT 1").execute().onComplete(ar ->
         promise.complete(ar.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("error", ar.cause().getMessage())))));
     ready.register("verticles", promise -> promise.complete(deployments(vertx)));
     ready.register("components", promise -> promise.complete(components(vertx)));
     ready.register("token-issuer", promise -> promise.complete(tokens.ready() ? Status.OK()
         : Status.KO(new JsonObject().put("error", tokens.problem()))));
     // information, not a condition: an external system being down must not take MRAOS out of service
-    ready.register("outbound", CHECK_TIMEOUT_MS, promise -> vertx.sharedData()
+    ready.register("outbound", checkTimeout.toMillis(), promise -> vertx.sharedData()
         .<String, JsonObject>getAsyncMap(Addresses.OUTBOUND_STATE_MAP)
         .compose(map -> map.entries())
         .onComplete(ar -> promise.complete(Status.OK(ar.succeeded() ? new JsonObject(new java.util.TreeMap<>(ar.result()))

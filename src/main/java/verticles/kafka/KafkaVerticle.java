@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class KafkaVerticle extends VerticleBase {
 
   static final String COMPONENT = "kafka";
+  /** Kafka's own default request.timeout.ms: one request never waits longer, however long a send may take in all. */
+  static final long REQUEST_TIMEOUT_MAX_MS = 30_000;
 
   private final AtomicLong outboxPending = new AtomicLong();
 
@@ -39,10 +41,11 @@ public final class KafkaVerticle extends VerticleBase {
     KafkaConfig kafka = config.kafka();
     Readiness.report(vertx, COMPONENT, false, "not checked yet");
     producer = KafkaProducer.create(vertx, producerConfig(kafka, config.node().name()));
+    String checkTimeoutMs = String.valueOf(kafka.healthCheckTimeout().toMillis());
     admin = KafkaAdminClient.create(vertx, Map.of(
         "bootstrap.servers", kafka.bootstrapServers(),
-        "request.timeout.ms", "5000",
-        "default.api.timeout.ms", "5000"));
+        "request.timeout.ms", checkTimeoutMs,
+        "default.api.timeout.ms", checkTimeoutMs));
     Pool pool = Database.pool(vertx, config.database());
     MeterRegistry meters = Meters.registry(config.metricsRegistryName());
     relay = new OutboxRelay(vertx, pool, producer, kafka, meters);
@@ -85,7 +88,7 @@ public final class KafkaVerticle extends VerticleBase {
     long deliveryTimeoutMs = kafka.deliveryTimeout().toMillis();
     config.put("linger.ms", String.valueOf(lingerMs));
     config.put("delivery.timeout.ms", String.valueOf(deliveryTimeoutMs));
-    config.put("request.timeout.ms", String.valueOf(Math.min(30_000, deliveryTimeoutMs - lingerMs)));
+    config.put("request.timeout.ms", String.valueOf(Math.min(REQUEST_TIMEOUT_MAX_MS, deliveryTimeoutMs - lingerMs)));
     config.put("max.block.ms", String.valueOf(deliveryTimeoutMs));
     return config;
   }

@@ -32,6 +32,25 @@ class ConfigLoaderTest {
     assertThat(config.http().instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
   }
 
+  /** Times that were constants in the code are settings now, their defaults the values the code had. */
+  @Test
+  void theTimesThatWereConstantsKeepTheirValues() {
+    MraosConfig config = MraosConfig.from(ConfigLoader.defaults());
+
+    assertThat(config.node().deployTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(config.node().stopTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.http().overCapacityRetryAfter()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.http().unavailableRetryAfter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.http().healthCheckTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.kafka().healthCheckTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.security().discoveryTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.security().keyRefreshMinInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.lines().deadLetterRetryTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.outbound().claimLeaseMargin()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.outbound().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.failures().figuresInterval()).isEqualTo(Duration.ofSeconds(15));
+  }
+
   @Test
   void environmentVariablesOverrideAnyKeyWithItsType() {
     MraosConfig config = MraosConfig.from(ConfigLoader.load(null, Map.of(
