@@ -1,7 +1,7 @@
 package simulators;
 
 import io.vertx.core.json.JsonObject;
-import mraos.config.MraosConfig.SimulationConfig;
+import mraos.config.SimulationConfig;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -6,9 +6,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import mraos.config.MraosConfig.DevClient;
-import mraos.config.MraosConfig.SimulationConfig;
+import mraos.config.DevClient;
 import mraos.config.MraosConfig;
+import mraos.config.SimulationConfig;
 
 import java.time.Clock;
 import java.util.Objects;

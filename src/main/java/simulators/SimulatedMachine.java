@@ -3,7 +3,7 @@ package simulators;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import mraos.config.MraosConfig.SimulationConfig;
+import mraos.config.SimulationConfig;
 import mraos.http.ApiError;
 import mraos.http.ErrorCode;
 import mraos.plant.PlantModel;

@@ -4,10 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import mraos.config.Auth;
 import mraos.config.ConfigLoader;
-import mraos.config.MraosConfig.Auth;
-import mraos.config.MraosConfig.OpcUaEndpoint;
 import mraos.config.MraosConfig;
+import mraos.config.OpcUaEndpoint;
+import mraos.config.SimulationConfig;
 import mraos.http.ApiError;
 import mraos.http.ErrorCode;
 import mraos.http.Responses;
@@ -52,7 +53,7 @@ public final class SimulatedSystems implements AutoCloseable {
    */
   public static SimulatedSystems start(Vertx vertx, MraosConfig config) throws Exception {
     Objects.requireNonNull(vertx, "vertx");
-    MraosConfig.SimulationConfig settings = config.simulation();
+    SimulationConfig settings = config.simulation();
     OpcUaEndpoint endpoint = config.opcua().endpoints().get(settings.opcuaEndpoint());
     if (endpoint == null) {
       throw new IllegalArgumentException("Configuration simulation.opcua-endpoint names '" + settings.opcuaEndpoint()

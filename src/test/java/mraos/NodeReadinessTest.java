@@ -58,8 +58,8 @@ class NodeReadinessTest {
     node = TestNode.start(Map.of(
         "database.url", database.url(),
         "kafka.bootstrap-servers", kafka.bootstrapServers(),
-        "kafka.health-check-interval-ms", 300,
-        "kafka.producer.delivery-timeout-ms", 5000));
+        "kafka.health-check-interval", "300ms",
+        "kafka.producer.delivery-timeout", "5s"));
     erp = node.token("erp-connector");
     assertThat(shared.issuer).isNotNull();
   }
@@ -184,7 +184,7 @@ class NodeReadinessTest {
         // its own database (the shared one) makes it another installation: its lines get sessions of their own at the
         // shared broker, or they would take over the sessions of the first node's lines
         Node started = Node.start(services.nodeConfig(Map.of("security.issuer", "http://localhost:" + Ports.free() + "/mraos",
-            "security.discovery-retry-ms", 500, "mqtt.client-id-prefix", "orphan")));
+            "security.discovery-retry", "500ms", "mqtt.client-id-prefix", "orphan")));
         return TestNode.wrap(services, started);
       } catch (Exception e) {
         throw new IllegalStateException(e);

@@ -36,7 +36,7 @@ class NodeStopTest {
   /** The audit rows of the last requests wait for the next flush (a minute away here); the gateway's stop writes them. */
   @Test
   void theLastAuditRowsAreWrittenWhenTheNodeStops() {
-    TestNode node = TestNode.start(Map.of("audit.flush-interval-ms", 60_000));
+    TestNode node = TestNode.start(Map.of("audit.flush-interval", "1m"));
     List<String> correlationIds = new ArrayList<>();
     try {
       correlationIds.addAll(AuditRows.refusedWorkOrders(node.api, 3, "corr_stop_"));

@@ -48,8 +48,8 @@ public final class TestServices {
         Map.entry("http.instances", 2),
         // tests send far more than a real ERP would; RateLimitTest sets its own limit
         Map.entry("security.rate-limit.requests-per-minute", 1_000_000),
-        Map.entry("kafka.outbox.poll-interval-ms", 200),
-        Map.entry("kafka.outbox.retry-backoff-ms", 300),
+        Map.entry("kafka.outbox.poll-interval", "200ms"),
+        Map.entry("kafka.outbox.retry-backoff", "300ms"),
         // a node that takes over a singleton from one that vanished waits out the lease: keep it short here
         Map.entry("cluster.singleton-lease", "1s"),
         Map.entry("cluster.singleton-check-interval", "250ms"),

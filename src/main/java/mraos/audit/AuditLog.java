@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import mraos.config.MraosConfig.AuditConfig;
+import mraos.config.AuditConfig;
 import mraos.db.BatchedStatements;
 import mraos.http.Json;
 import org.slf4j.Logger;
@@ -21,13 +21,15 @@ import java.util.List;
 
 /**
  * Writes audit rows in batches (one round trip for up to {@code audit.batch-size} rows, or whatever gathered within
- * {@code audit.flush-interval-ms}), so auditing every request costs the hot path almost nothing. One instance per
+ * {@code audit.flush-interval}), so auditing every request costs the hot path almost nothing. One instance per
  * verticle, used on its event loop only. While the database is unreachable rows wait, up to a bound; past it the
  * oldest are dropped with an error log naming how many.
  */
 public final class AuditLog {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+  /** A write that failed (database away) is tried again after this at the soonest: not at the pace of the flushes. */
+  private static final long RETRY_MIN_MS = 1_000;
 
   static final String INSERT = """
       INSERT INTO integration_audit_log (timestamp, integration_type, direction, external_system, request_payload,
@@ -92,7 +94,7 @@ public final class AuditLog {
     if (pending.size() >= config.batchSize()) {
       flush();
     } else if (timer < 0 && !writing) {
-      timer = vertx.setTimer(config.flushIntervalMs(), id -> {
+      timer = vertx.setTimer(config.flushInterval().toMillis(), id -> {
         timer = -1;
         flush();
       });
@@ -128,7 +130,7 @@ public final class AuditLog {
             pending.addAll(0, batch);
             waiting.addAll(0, promises);
             if (timer < 0) {
-              timer = vertx.setTimer(Math.max(1000, config.flushIntervalMs()), id -> {
+              timer = vertx.setTimer(Math.max(RETRY_MIN_MS, config.flushInterval().toMillis()), id -> {
                 timer = -1;
                 flush();
               });

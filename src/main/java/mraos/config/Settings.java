@@ -75,6 +75,16 @@ public final class Settings {
     return parseDuration(section.getValue(key), name(key));
   }
 
+  /** A duration that must lie between {@code min} and {@code max} (both included). */
+  public Duration duration(String key, Duration min, Duration max) {
+    Duration d = duration(key);
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      throw new IllegalArgumentException("Configuration " + name(key) + "=" + text(d) + " must lie between " + text(min)
+          + " and " + text(max));
+    }
+    return d;
+  }
+
   public List<Duration> durations(String key) {
     Object value = section.getValue(key);
     if (!(value instanceof JsonArray array)) {
@@ -117,6 +127,16 @@ public final class Settings {
       case "h" -> Duration.ofHours(amount);
       default -> Duration.ofDays(amount);
     };
+  }
+
+  /** A duration as the configuration writes it: 250ms, 30s, 5m, 1h, 2d (the largest unit that divides it). */
+  static String text(Duration d) {
+    long ms = d.toMillis();
+    if (ms == 0 || ms % 1000 != 0) {
+      return ms + "ms";
+    }
+    long s = ms / 1000;
+    return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
   }
 
   public List<String> strings(String key) {

@@ -6,8 +6,8 @@ import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.PlainClientSecret;
-import mraos.config.MraosConfig.DevClient;
-import mraos.config.MraosConfig.EmbeddedIssuerConfig;
+import mraos.config.DevClient;
+import mraos.config.EmbeddedIssuerConfig;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.OAuth2Exception;
@@ -119,7 +119,7 @@ public final class EmbeddedIssuer implements AutoCloseable {
 
     @Override
     public long tokenExpiry() {
-      return config.tokenLifetimeSeconds();
+      return config.tokenLifetime().toSeconds();
     }
 
     private DevClient authenticate(TokenRequest request) {

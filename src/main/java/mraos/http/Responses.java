@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Duration;
+
 /** Every JSON answer goes out through here, so the audit trail sees exactly what the caller got. */
 public final class Responses {
 
@@ -23,5 +25,10 @@ public final class Responses {
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .end(text);
+  }
+
+  /** A Retry-After header's value: whole seconds, rounded up (a caller asked to wait 1.5 s waits 2). */
+  public static String retryAfter(Duration wait) {
+    return String.valueOf((wait.toMillis() + 999) / 1000);
   }
 }

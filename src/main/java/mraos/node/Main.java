@@ -9,6 +9,7 @@ import simulators.PlantSimulation;
 import simulators.SimulatedSystems;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,6 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final String SIMULATE = "--simulate";
-  private static final long STOP_TIMEOUT_S = 30;
 
   private Main() {
   }
@@ -40,13 +40,16 @@ public final class Main {
     boolean simulate = List.of(args).contains(SIMULATE);
     Vertx plantVertx = null;
     SimulatedSystems systems = null;
+    Duration stopTimeout = null;
     Node node;
     try {
       Map<String, String> env = System.getenv();
       Path overrides = ConfigLoader.overridesFile(args, env);
       if (simulate) {
+        MraosConfig plantConfig = MraosConfig.from(ConfigLoader.load(overrides, env));
+        stopTimeout = plantConfig.node().stopTimeout();
         plantVertx = Vertx.vertx();
-        systems = SimulatedSystems.start(plantVertx, MraosConfig.from(ConfigLoader.load(overrides, env)));
+        systems = SimulatedSystems.start(plantVertx, plantConfig);
         env = SimulatedSystems.environment(env, systems.overrides());
         LOG.info("Simulated plant: ERP at {}, MES at {} and {}; the node is pointed at them", systems.erp().baseUrl(),
             systems.mes().baseUrl(), systems.opcua().url());
@@ -54,7 +57,7 @@ public final class Main {
       node = Node.start(MraosConfig.from(ConfigLoader.load(overrides, env)));
     } catch (Exception e) {
       LOG.error("MRAOS could not start: {}", e.getMessage(), e);
-      stop(null, null, systems, plantVertx);
+      stop(null, null, systems, plantVertx, stopTimeout);
       System.exit(1);
       return;
     }
@@ -65,7 +68,9 @@ public final class Main {
     PlantSimulation running = plant;
     SimulatedSystems standIns = systems;
     Vertx forPlant = plantVertx;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, node, standIns, forPlant), "mraos-shutdown"));
+    Duration plantStopTimeout = stopTimeout;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, node, standIns, forPlant, plantStopTimeout),
+        "mraos-shutdown"));
   }
 
   private static PlantSimulation startPlant(Vertx vertx, SimulatedSystems systems, Node node) {
@@ -79,11 +84,15 @@ public final class Main {
     }
   }
 
-  /** The plant stops reporting first, the node then finishes its calls out, and the plant's systems go last. */
-  private static void stop(PlantSimulation plant, Node node, SimulatedSystems systems, Vertx plantVertx) {
+  /**
+   * The plant stops reporting first, the node then finishes its calls out, and the plant's systems go last; the plant
+   * and its Vert.x get the node's stop-timeout each ({@code timeout} is null only when there is no plant).
+   */
+  private static void stop(PlantSimulation plant, Node node, SimulatedSystems systems, Vertx plantVertx,
+                           Duration timeout) {
     if (plant != null) {
       try {
-        plant.stop().await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+        plant.stop().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.warn("The simulated plant did not stop cleanly: {}", e.getMessage());
       }
@@ -96,7 +105,7 @@ public final class Main {
     }
     if (plantVertx != null) {
       try {
-        plantVertx.close().await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+        plantVertx.close().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.warn("The simulated plant's Vert.x did not close cleanly: {}", e.getMessage());
       }

@@ -18,6 +18,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
 import mraos.cluster.ClusterSingletons;
 import mraos.config.MraosConfig;
+import mraos.config.OpcUaEndpoint;
 import mraos.db.Database;
 import mraos.embedded.EmbeddedServices;
 import mraos.health.NodeStatus;
@@ -50,9 +51,6 @@ import java.util.concurrent.TimeUnit;
 public final class Node implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
-  private static final long DEPLOY_TIMEOUT_S = 120;
-  /** How long each deployment may take to stop (a line finishing its batch, the last audit rows) before the next. */
-  private static final long STOP_TIMEOUT_S = 30;
 
   private final EmbeddedServices embedded;
   private final MraosConfig config;
@@ -86,19 +84,20 @@ public final class Node implements AutoCloseable {
     Vertx vertx = null;
     try {
       MraosConfig config = embedded.effectiveConfig();
+      long deployTimeoutMs = config.node().deployTimeout().toMillis();
       Database.migrate(config.database());
-      vertx = vertx(config).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+      vertx = vertx(config).await(deployTimeoutMs, TimeUnit.MILLISECONDS);
       NodeClock.install(vertx, clock);
       Pool pool = Database.pool(vertx, config.database());
       Pool batchPool = Database.batchPool(vertx, config.database());
-      PlantTables.store(pool, PlantModel.load(config.plantModel())).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+      PlantTables.store(pool, PlantModel.load(config.plantModel())).await(deployTimeoutMs, TimeUnit.MILLISECONDS);
       Node node = new Node(embedded, config, vertx, pool, batchPool);
       node.deploy();
       node.announce();
       return node;
     } catch (Exception e) {
       if (vertx != null) {
-        vertx.close().await(30, TimeUnit.SECONDS);
+        vertx.close().await(requested.node().stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
       }
       embedded.close();
       throw e;
@@ -107,12 +106,13 @@ public final class Node implements AutoCloseable {
 
   private void deploy() throws Exception {
     JsonObject json = config.json();
+    long deployTimeoutMs = config.node().deployTimeout().toMillis();
     String kafka = vertx.deployVerticle("java:" + KafkaVerticle.class.getName(), new DeploymentOptions().setConfig(json))
-        .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+        .await(deployTimeoutMs, TimeUnit.MILLISECONDS);
     String gateway = vertx.deployVerticle("java:" + GatewayVerticle.class.getName(), new DeploymentOptions().setConfig(json)
-        .setInstances(config.http().instances())).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+        .setInstances(config.http().instances())).await(deployTimeoutMs, TimeUnit.MILLISECONDS);
     String singletons = vertx.deployVerticle("java:" + ClusterSingletons.class.getName(), new DeploymentOptions()
-        .setConfig(singletons(json))).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+        .setConfig(singletons(json))).await(deployTimeoutMs, TimeUnit.MILLISECONDS);
     stopOrder.addAll(List.of(gateway, singletons, kafka));
     Readiness.expectDeployments(vertx, new LinkedHashSet<>(List.of(kafka, gateway, singletons)));
     NodeStatus.share(vertx, config.node().name(), config.cluster().singletonCheckInterval());
@@ -139,7 +139,7 @@ public final class Node implements AutoCloseable {
           .put("config", new JsonObject().put("mraos", json).put("line", line.id())));
     }
     // one OPC UA client per MES endpoint that has a url: two would each deliver every status change
-    MraosConfig.from(json).opcua().endpoints().values().stream().filter(MraosConfig.OpcUaEndpoint::connected)
+    MraosConfig.from(json).opcua().endpoints().values().stream().filter(OpcUaEndpoint::connected)
         .forEach(endpoint -> list.add(new JsonObject().put("name", OpcUaEndpointVerticle.component(endpoint.name()))
             .put("verticle", OpcUaEndpointVerticle.class.getName())
             .put("config", new JsonObject().put("mraos", json).put("endpoint", endpoint.name()))));
@@ -195,20 +195,22 @@ public final class Node implements AutoCloseable {
    */
   @Override
   public void close() {
+    long stopTimeoutMs = config.node().stopTimeout().toMillis();
     for (String id : stopOrder) {
       try {
-        vertx.undeploy(id).await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+        vertx.undeploy(id).await(stopTimeoutMs, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.warn("Deployment {} did not stop cleanly: {}", id, e.getMessage());
       }
     }
     try {
-      Future.join(pool.close(), batchPool.close()).await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+      Future.join(pool.close(), batchPool.close()).await(stopTimeoutMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("The database pools did not close cleanly: {}", e.getMessage());
     }
     try {
-      vertx.close().await(60, TimeUnit.SECONDS);
+      // Vert.x closes what the deployments left and leaves the cluster: twice a deployment's time
+      vertx.close().await(2 * stopTimeoutMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
     }

@@ -21,13 +21,13 @@ import io.vertx.sqlclient.Tuple;
 import mraos.audit.AuditEntry;
 import mraos.audit.AuditLog;
 import mraos.cluster.SingletonLease;
-import mraos.config.MraosConfig.ExternalSystem;
-import mraos.health.NodeStatus;
+import mraos.config.ExternalSystem;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.events.Addresses;
 import mraos.failures.DeadLetters;
 import mraos.failures.IntegrationFailure;
+import mraos.health.NodeStatus;
 import mraos.metrics.Meters;
 import mraos.time.NodeClock;
 import org.slf4j.Logger;
@@ -86,7 +86,8 @@ public final class OutboundVerticle extends VerticleBase {
     pool = Database.pool(vertx, config.database());
     clock = NodeClock.of(vertx);
     long timeoutMs = system.requestTimeout().toMillis();
-    http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) Math.min(timeoutMs, 10_000))
+    http = WebClient.create(vertx, new WebClientOptions()
+        .setConnectTimeout((int) Math.min(timeoutMs, config.outbound().connectTimeout().toMillis()))
         .setIdleTimeout((int) Math.max(1, timeoutMs)).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setUserAgent("MRAOS"), new PoolOptions().setHttp1MaxSize(config.outbound().maxInFlight()));
     auth = new SystemAuth(vertx, system.auth(), config.security().effectiveIssuer(),
@@ -99,7 +100,7 @@ public final class OutboundVerticle extends VerticleBase {
       effects.put(effect.integrationType(), effect);
     });
     // a call in flight when the node dies becomes due again after this
-    lease = system.requestTimeout().multipliedBy(2).plusSeconds(30);
+    lease = system.requestTimeout().multipliedBy(2).plus(config.outbound().claimLeaseMargin());
     breaker = CircuitBreaker.create("mraos-outbound-" + system.name(), vertx, new CircuitBreakerOptions()
             .setMaxFailures(config.outbound().breakerMaxFailures())
             .setResetTimeout(config.outbound().breakerResetTimeout().toMillis())

@@ -1,6 +1,6 @@
 package mraos.outbound;
 
-import mraos.config.MraosConfig.OutboundConfig;
+import mraos.config.OutboundConfig;
 
 import java.time.Duration;
 import java.util.List;

@@ -7,7 +7,7 @@ import io.vertx.ext.auth.oauth2.OAuth2FlowType;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
 import io.vertx.ext.auth.oauth2.Oauth2Credentials;
 import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
-import mraos.config.MraosConfig.Auth;
+import mraos.config.Auth;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

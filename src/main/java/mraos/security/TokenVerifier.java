@@ -13,7 +13,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import mraos.config.MraosConfig.SecurityConfig;
+import mraos.config.SecurityConfig;
 import mraos.http.ApiError;
 import mraos.http.ErrorCode;
 import org.slf4j.Logger;
@@ -29,8 +29,8 @@ import java.util.Set;
  * Verifies OAuth 2.0 bearer JWTs the way a resource server must: signature against the issuer's published keys
  * (OpenID discovery, then JWKS), expiry with a small leeway, exact issuer, audience, and a named client. Only local
  * verification: an invalid token is refused, never "asked about" at the issuer. Keys are fetched again when a token
- * names a key id we do not know (the issuer rotated its keys), at most once per {@link #KEY_REFRESH_MIN_MS},
- * and tokens that arrive during a refresh wait for it.
+ * names a key id we do not know (the issuer rotated its keys), at most once per
+ * {@code security.key-refresh-min-interval}, and tokens that arrive during a refresh wait for it.
  * <p>
  * A client sends the same token for minutes, and checking its RS256 signature is the dearest part of a request: tokens
  * that passed are remembered (the {@link #CACHE_SIZE} most recently used ones, keyed by the token string) until their
@@ -41,7 +41,10 @@ import java.util.Set;
 public final class TokenVerifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
-  static final long KEY_REFRESH_MIN_MS = 30_000;
+  /** A connection to the issuer opens in milliseconds or not at all; the discovery-timeout bounds the whole call. */
+  private static final int ISSUER_CONNECT_TIMEOUT_MS = 5_000;
+  /** Keys are fetched rarely (at start, after a rotation): an idle connection to the issuer is closed after this. */
+  private static final int ISSUER_IDLE_TIMEOUT_S = 30;
   /** Verified tokens remembered per verticle instance (a token is ~1 KB: a few MB at most). */
   static final int CACHE_SIZE = 4096;
 
@@ -70,7 +73,8 @@ public final class TokenVerifier {
     this.config = config;
     this.issuer = stripSlash(config.effectiveIssuer());
     this.http = WebClient.create(vertx, new WebClientOptions()
-        .setShared(true).setName("mraos-token-issuer").setConnectTimeout(5_000).setIdleTimeout(30));
+        .setShared(true).setName("mraos-token-issuer").setConnectTimeout(ISSUER_CONNECT_TIMEOUT_MS)
+        .setIdleTimeout(ISSUER_IDLE_TIMEOUT_S));
   }
 
   /** Starts discovery in the background and keeps trying until it succeeds; never waits for the issuer. */
@@ -78,9 +82,9 @@ public final class TokenVerifier {
     discover().onFailure(err -> {
       lastProblem = err.getMessage();
       LOG.warn("Cannot load the signing keys of issuer {} yet ({}); retrying in {} ms, the API answers 503 meanwhile",
-          issuer, err.getMessage(), config.discoveryRetryMs());
+          issuer, err.getMessage(), config.discoveryRetry().toMillis());
       if (!closed) {
-        vertx.setTimer(config.discoveryRetryMs(), id -> start());
+        vertx.setTimer(config.discoveryRetry().toMillis(), id -> start());
       }
     });
   }
@@ -104,7 +108,7 @@ public final class TokenVerifier {
     if (jwt == null) {
       return Future.failedFuture(ApiError.of(503, ErrorCode.SERVICE_UNAVAILABLE,
           "Cannot verify tokens yet: the token issuer " + issuer + " has not been reached (" + lastProblem + ")")
-          .header("Retry-After", String.valueOf(Math.max(1, config.discoveryRetryMs() / 1000))));
+          .header("Retry-After", String.valueOf(Math.max(1, config.discoveryRetry().toSeconds()))));
     }
     Verified known = verified.get(token);
     if (known != null) {
@@ -117,7 +121,8 @@ public final class TokenVerifier {
     return jwt.authenticate(new TokenCredentials(token))
         .recover(err -> {
           if (err instanceof NoSuchKeyIdException
-              && (refreshing != null || System.currentTimeMillis() - keysAskedAt > KEY_REFRESH_MIN_MS)) {
+              && (refreshing != null
+                  || System.currentTimeMillis() - keysAskedAt > config.keyRefreshMinInterval().toMillis())) {
             return refreshKeys().compose(v -> jwt.authenticate(new TokenCredentials(token)));
           }
           return Future.failedFuture(err);
@@ -138,7 +143,7 @@ public final class TokenVerifier {
       return Future.failedFuture(invalidToken("The access token has no expiry (exp)"));
     }
     // an exp that is no number (which the JWT library let through) is never remembered
-    long validUntilMs = claims.getValue("exp") instanceof Number exp ? exp.longValue() * 1000 + config.leewaySeconds() * 1000L : 0;
+    long validUntilMs = claims.getValue("exp") instanceof Number exp ? exp.longValue() * 1000 + config.leeway().toSeconds() * 1000 : 0;
     for (String claim : config.clientIdClaims()) {
       Object value = claims.getValue(claim);
       if (value instanceof String id && !id.isBlank()) {
@@ -221,7 +226,7 @@ public final class TokenVerifier {
           JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
               .setIssuer(issuer)
               .setAudience(List.of(config.audience()))
-              .setLeeway(config.leewaySeconds()));
+              .setLeeway((int) config.leeway().toSeconds()));
           keys.stream().map(JsonObject.class::cast).filter(TokenVerifier::isSigningKey).forEach(options::addJwk);
           jwt = JWTAuth.create(vertx, options);
           verified.clear(); // tokens are checked against the new keys from now on
@@ -238,16 +243,17 @@ public final class TokenVerifier {
   }
 
   private Future<JsonObject> getJson(String url) {
-    return http.getAbs(url).timeout(10_000).send().compose((HttpResponse<io.vertx.core.buffer.Buffer> response) -> {
-      if (response.statusCode() != 200) {
-        return Future.failedFuture(url + " answered HTTP " + response.statusCode());
-      }
-      try {
-        return Future.succeededFuture(response.bodyAsJsonObject());
-      } catch (RuntimeException e) {
-        return Future.failedFuture(url + " did not answer JSON");
-      }
-    });
+    return http.getAbs(url).timeout(config.discoveryTimeout().toMillis()).send()
+        .compose((HttpResponse<io.vertx.core.buffer.Buffer> response) -> {
+          if (response.statusCode() != 200) {
+            return Future.failedFuture(url + " answered HTTP " + response.statusCode());
+          }
+          try {
+            return Future.succeededFuture(response.bodyAsJsonObject());
+          } catch (RuntimeException e) {
+            return Future.failedFuture(url + " did not answer JSON");
+          }
+        });
   }
 
   private static String stripSlash(String url) {

@@ -9,7 +9,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
-import mraos.config.MraosConfig.ErpConfig;
+import mraos.config.ErpConfig;
 import mraos.events.Addresses;
 import mraos.http.Json;
 import mraos.jobs.ScheduledJob;

@@ -3,7 +3,7 @@ package verticles.erp;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import mraos.config.MraosConfig.ErpConfig;
+import mraos.config.ErpConfig;
 import mraos.jobs.ScheduledJob;
 import mraos.outbound.OutboundCall;
 

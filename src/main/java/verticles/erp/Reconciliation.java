@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
-import mraos.config.MraosConfig.ErpConfig;
+import mraos.config.ErpConfig;
 import mraos.failures.DeadLetters;
 import mraos.failures.IntegrationFailure;
 import mraos.http.ApiError;

@@ -16,12 +16,10 @@ import java.util.List;
 
 /**
  * The dead letters' figures as Prometheus gauges (once in the cluster, so they are counted once): open failures,
- * failures in the last hour, average time to resolution, each by integration type. Deployment config:
- * {@code {"mraos": <node config>}}.
+ * failures in the last hour, average time to resolution, each by integration type, counted again every
+ * {@code failures.figures-interval}. Deployment config: {@code {"mraos": <node config>}}.
  */
 public final class FailuresVerticle extends VerticleBase {
-
-  static final long REFRESH_MS = 15_000;
 
   private MultiGauge open;
   private MultiGauge lastHour;
@@ -37,7 +35,8 @@ public final class FailuresVerticle extends VerticleBase {
     lastHour = MultiGauge.builder(Meters.FAILURES_LAST_HOUR).description("Integration failures in the last hour").register(meters);
     resolution = MultiGauge.builder(Meters.FAILURES_RESOLUTION).description("Average time to resolve a failure")
         .baseUnit("seconds").register(meters);
-    timer = vertx.setPeriodic(0, REFRESH_MS, id -> stats.snapshot().onSuccess(this::publish));
+    timer = vertx.setPeriodic(0, config.failures().figuresInterval().toMillis(),
+        id -> stats.snapshot().onSuccess(this::publish));
     return Future.succeededFuture();
   }
 

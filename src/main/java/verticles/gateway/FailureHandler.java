@@ -13,6 +13,8 @@ import mraos.http.Unavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+
 /**
  * Turns every failure into the JSON error body with the spec's codes. Client errors are logged in one line without a
  * stack trace; anything unexpected is a 500 (callers retry after 5 minutes, spec §3.3) logged with its stack trace.
@@ -21,12 +23,15 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
 
-  static final int UNAVAILABLE_RETRY_AFTER_S = 30;
+  /** Spec §3.3: a caller retries a 500 after 5 minutes. The contract with the callers, not a node's setting. */
+  static final String SYSTEM_ERROR_RETRY_AFTER_S = "300";
 
   private final int maxBodyBytes;
+  private final String unavailableRetryAfter;
 
-  FailureHandler(int maxBodyBytes) {
+  FailureHandler(int maxBodyBytes, Duration unavailableRetryAfter) {
     this.maxBodyBytes = maxBodyBytes;
+    this.unavailableRetryAfter = Responses.retryAfter(unavailableRetryAfter);
   }
 
   @Override
@@ -59,7 +64,7 @@ final class FailureHandler implements Handler<RoutingContext> {
     }
     if (Unavailable.is(failure)) {
       return ApiError.of(503, ErrorCode.SERVICE_UNAVAILABLE, "MRAOS cannot reach a system it needs (" + failure.getMessage()
-          + "); retry shortly").header("Retry-After", String.valueOf(UNAVAILABLE_RETRY_AFTER_S));
+          + "); retry shortly").header("Retry-After", unavailableRetryAfter);
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     return switch (status) {
@@ -73,7 +78,7 @@ final class FailureHandler implements Handler<RoutingContext> {
           yield ApiError.of(status, ErrorCode.INT_003, HttpResponseStatus.valueOf(status).reasonPhrase());
         }
         yield ApiError.of(500, ErrorCode.SYSTEM_ERROR, "MRAOS could not process the request; retry in 5 minutes")
-            .header("Retry-After", "300");
+            .header("Retry-After", SYSTEM_ERROR_RETRY_AFTER_S);
       }
     };
   }

@@ -46,7 +46,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(CorrelationIds::handle);
-    Health.mount(router, vertx, pool, tokens);
+    Health.mount(router, vertx, pool, tokens, config.http().healthCheckTimeout());
     router.get("/metrics").handler(PrometheusScrapingHandler.create(config.metricsRegistryName()));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
         .sendFile("webroot/openapi.yaml"));
@@ -63,7 +63,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.route(AuditTrail.PREFIX + "*").handler(auditTrail);
     if (config.http().maxInFlight() > 0) {
       // a supervisor's live feed is a long-lived WebSocket, not a request being worked on: it is not admitted here
-      Admission admission = new Admission(config.http().maxInFlight(),
+      Admission admission = new Admission(config.http().maxInFlight(), config.http().overCapacityRetryAfter(),
           Meters.registry(config.metricsRegistryName()).counter(Admission.SHED));
       router.route("/api/*").handler(ctx -> {
         if (Authentication.isWebSocketUpgrade(ctx)) {
@@ -90,7 +90,7 @@ public final class GatewayVerticle extends VerticleBase {
     ServiceLoader.load(ApiRoutes.class).stream().sorted(Comparator.comparing(p -> p.type().getName()))
         .forEach(routes -> routes.get().mount(api));
 
-    FailureHandler failures = new FailureHandler(config.http().maxBodyBytes());
+    FailureHandler failures = new FailureHandler(config.http().maxBodyBytes(), config.http().unavailableRetryAfter());
     router.route().failureHandler(failures);
     router.errorHandler(404, failures).errorHandler(405, failures);
 

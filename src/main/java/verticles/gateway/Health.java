@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import mraos.health.Readiness;
 import mraos.security.TokenVerifier;
 
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -22,18 +23,16 @@ import java.util.Set;
  */
 final class Health {
 
-  private static final long CHECK_TIMEOUT_MS = 3_000;
-
   private Health() {
   }
 
-  static void mount(Router router, Vertx vertx, Pool pool, TokenVerifier tokens) {
+  static void mount(Router router, Vertx vertx, Pool pool, TokenVerifier tokens, Duration checkTimeout) {
     HealthChecks live = HealthChecks.create(vertx);
     live.register("event-loop", promise -> promise.complete(Status.OK()));
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
 
     HealthChecks ready = HealthChecks.create(vertx);
-    ready.register("database", CHECK_TIMEOUT_MS, promise -> pool.query("SELECT 1").execute().onComplete(ar ->
+    ready.register("database", checkTimeout.toMillis(), promise -> pool.query("SELECT 1").execute().onComplete(ar ->
         promise.complete(ar.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("error", ar.cause().getMessage())))));
     ready.register("verticles", promise -> promise.complete(deployments(vertx)));
     ready.register("token-issuer", promise -> promise.complete(tokens.ready() ? Status.OK()

@@ -6,8 +6,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import mraos.cluster.SingletonHolders;
 import mraos.config.MraosConfig;
-import mraos.health.NodeStatus;
+import mraos.config.OpcUaEndpoint;
 import mraos.health.NodeStatus.State;
+import mraos.health.NodeStatus;
 import mraos.http.ApiContext;
 import mraos.http.ApiRoutes;
 import mraos.http.Responses;
@@ -58,7 +59,7 @@ public final class IntegrationStatus implements ApiRoutes {
     Map<String, String> expected = new LinkedHashMap<>();
     MraosConfig.EXTERNAL_SYSTEMS.forEach(system -> expected.put("outbound-" + system.toLowerCase(Locale.ROOT), system));
     PlantModel.load(config.plantModel()).lines().forEach(line -> expected.put("line-" + line.id(), MraosConfig.MES));
-    config.opcua().endpoints().values().stream().filter(MraosConfig.OpcUaEndpoint::connected)
+    config.opcua().endpoints().values().stream().filter(OpcUaEndpoint::connected)
         .forEach(endpoint -> expected.put("opcua-" + endpoint.name(), MraosConfig.MES));
     return expected;
   }

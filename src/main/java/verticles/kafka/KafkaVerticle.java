@@ -6,7 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.sqlclient.Pool;
-import mraos.config.MraosConfig.KafkaConfig;
+import mraos.config.KafkaConfig;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.events.Addresses;
@@ -27,6 +27,8 @@ public final class KafkaVerticle extends VerticleBase {
   static final String COMPONENT = "kafka";
   /** The plant's message bus, as the integration status names it. */
   static final String SYSTEM = "KAFKA";
+  /** Kafka's own default request.timeout.ms: one request never waits longer, however long a send may take in all. */
+  static final long REQUEST_TIMEOUT_MAX_MS = 30_000;
 
   private final AtomicLong outboxPending = new AtomicLong();
 
@@ -41,10 +43,11 @@ public final class KafkaVerticle extends VerticleBase {
     KafkaConfig kafka = config.kafka();
     NodeStatus.report(vertx, COMPONENT, SYSTEM, NodeStatus.State.DEGRADED, "not checked yet");
     producer = KafkaProducer.create(vertx, producerConfig(kafka, config.node().name()));
+    String checkTimeoutMs = String.valueOf(kafka.healthCheckTimeout().toMillis());
     admin = KafkaAdminClient.create(vertx, Map.of(
         "bootstrap.servers", kafka.bootstrapServers(),
-        "request.timeout.ms", "5000",
-        "default.api.timeout.ms", "5000"));
+        "request.timeout.ms", checkTimeoutMs,
+        "default.api.timeout.ms", checkTimeoutMs));
     Pool pool = Database.pool(vertx, config.database());
     MeterRegistry meters = Meters.registry(config.metricsRegistryName());
     relay = new OutboxRelay(vertx, pool, producer, kafka, meters);
@@ -52,7 +55,7 @@ public final class KafkaVerticle extends VerticleBase {
     vertx.eventBus().localConsumer(Addresses.OUTBOX_WAKE_UP, message -> relay.wakeUp());
     relay.start();
     checkHealth(pool);
-    healthTimer = vertx.setPeriodic(kafka.healthCheckIntervalMs(), id -> checkHealth(pool));
+    healthTimer = vertx.setPeriodic(kafka.healthCheckInterval().toMillis(), id -> checkHealth(pool));
     return Future.succeededFuture();
   }
 
@@ -85,10 +88,12 @@ public final class KafkaVerticle extends VerticleBase {
     config.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     config.put("acks", "all");
     config.put("enable.idempotence", "true");
-    config.put("linger.ms", String.valueOf(kafka.lingerMs()));
-    config.put("delivery.timeout.ms", String.valueOf(kafka.deliveryTimeoutMs()));
-    config.put("request.timeout.ms", String.valueOf(Math.min(30_000, kafka.deliveryTimeoutMs() - kafka.lingerMs())));
-    config.put("max.block.ms", String.valueOf(kafka.deliveryTimeoutMs()));
+    long lingerMs = kafka.linger().toMillis();
+    long deliveryTimeoutMs = kafka.deliveryTimeout().toMillis();
+    config.put("linger.ms", String.valueOf(lingerMs));
+    config.put("delivery.timeout.ms", String.valueOf(deliveryTimeoutMs));
+    config.put("request.timeout.ms", String.valueOf(Math.min(REQUEST_TIMEOUT_MAX_MS, deliveryTimeoutMs - lingerMs)));
+    config.put("max.block.ms", String.valueOf(deliveryTimeoutMs));
     return config;
   }
 }

@@ -9,7 +9,7 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import mraos.config.MraosConfig.KafkaConfig;
+import mraos.config.KafkaConfig;
 import mraos.events.Outbox;
 import mraos.metrics.Meters;
 import org.slf4j.Logger;
@@ -24,7 +24,7 @@ import java.util.List;
  * statement and commits that only once every send succeeded. One relay works at a time in the whole
  * cluster (a PostgreSQL advisory lock held by its transaction), which keeps events in commit order. Woken after each
  * commit on this node, and polling in case a node died with events left behind. Wake-ups are coalesced: a round starts
- * {@code kafka.outbox.coalesce-ms} after the first wake-up (and never while one is under way), so under load one
+ * {@code kafka.outbox.coalesce} after the first wake-up (and never while one is under way), so under load one
  * transaction relays the events of many commits instead of one or two.
  */
 final class OutboxRelay {
@@ -54,7 +54,7 @@ final class OutboxRelay {
   }
 
   void start() {
-    pollTimer = vertx.setPeriodic(config.outboxPollIntervalMs(), id -> wakeUp());
+    pollTimer = vertx.setPeriodic(config.outboxPollInterval().toMillis(), id -> wakeUp());
     wakeUp();
   }
 
@@ -67,7 +67,7 @@ final class OutboxRelay {
   }
 
   /**
-   * Something was committed (or the poll timer fired): relay in {@code coalesce-ms}, gathering whatever else is
+   * Something was committed (or the poll timer fired): relay in {@code coalesce}, gathering whatever else is
    * committed meanwhile, or after the round under way.
    */
   void wakeUp() {
@@ -81,11 +81,11 @@ final class OutboxRelay {
     if (coalesceTimer >= 0) {
       return; // a round is about to start
     }
-    if (config.outboxCoalesceMs() <= 0) {
+    if (config.outboxCoalesce().isZero()) {
       relay();
       return;
     }
-    coalesceTimer = vertx.setTimer(config.outboxCoalesceMs(), id -> {
+    coalesceTimer = vertx.setTimer(config.outboxCoalesce().toMillis(), id -> {
       coalesceTimer = -1;
       relay();
     });
@@ -101,9 +101,9 @@ final class OutboxRelay {
       running = false;
       if (ar.failed()) {
         LOG.warn("Outbox relay round failed ({}); events stay in the outbox, next attempt in {} ms", ar.cause().getMessage(),
-            config.outboxRetryBackoffMs());
+            config.outboxRetryBackoff().toMillis());
         backingOff = true;
-        vertx.setTimer(config.outboxRetryBackoffMs(), id -> {
+        vertx.setTimer(config.outboxRetryBackoff().toMillis(), id -> {
           backingOff = false;
           wakeUp();
         });

@@ -6,7 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import mraos.cluster.SingletonLease;
-import mraos.config.MraosConfig.LinesConfig;
+import mraos.config.LinesConfig;
 import mraos.db.BatchedStatements;
 import mraos.events.Addresses;
 import mraos.events.Outbox;
@@ -43,6 +43,11 @@ final class LineWriter {
    * reading only past this many times {@code lines.buffer-limit}, as a guard against a broker without such a window.
    */
   static final int LOAD_FACTOR = 10;
+  /**
+   * How often a line being handed over looks whether its last batch is written: pacing inside lines.drain-timeout
+   * (which is the setting), short next to a batch's commit so the hand-over waits no longer than it must.
+   */
+  private static final long DRAIN_POLL_MS = 20;
 
   /** A message waiting to be written, with the MQTT delivery to acknowledge once it is, or the admin's retry to answer. */
   private record Pending(MesMessage message, MqttLineSession.Received received, Promise<JsonObject> retried,
@@ -160,7 +165,7 @@ final class LineWriter {
       return;
     }
     flush();
-    vertx.setTimer(20, id -> drain(done, deadline));
+    vertx.setTimer(DRAIN_POLL_MS, id -> drain(done, deadline));
   }
 
   /** Writes the oldest pending messages in one batch, with the held progress events now due. */

@@ -10,6 +10,7 @@ import mraos.failures.IntegrationFailure;
 import mraos.http.ApiError;
 import mraos.http.ErrorCode;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Matcher;
 
@@ -18,12 +19,10 @@ import java.util.regex.Matcher;
  * retried from the dead-letter review as it was or as corrected ({"topic": ..., "payload": {...}}). It goes to the
  * actor of the topic's line, wherever in the cluster it runs, and is applied in order with the line's other messages;
  * the age rule is not applied again (the admin decided to apply it), every other check is. The retry succeeds once it
- * is committed and fails with the reason when the line still refuses it.
+ * is committed and fails with the reason when the line still refuses it, or when the line does not answer within
+ * {@code lines.dead-letter-retry-timeout} (a line holding messages while PostgreSQL is away answers later).
  */
 public final class MesFailureRetry implements FailureRetry {
-
-  /** Longest wait for the line's answer (a line holding messages while PostgreSQL is away answers later). */
-  static final long REPLY_TIMEOUT_MS = 30_000;
 
   @Override
   public Set<String> integrationTypes() {
@@ -41,13 +40,14 @@ public final class MesFailureRetry implements FailureRetry {
     }
     String line = m.group(2);
     JsonObject request = new JsonObject().put("topic", topic).put("payload", payload).put("failure_id", failure.failureId());
+    Duration timeout = context.config().lines().deadLetterRetryTimeout();
     return context.vertx().eventBus().<JsonObject>request(Addresses.lineRetry(line), request,
-            new DeliveryOptions().setSendTimeout(REPLY_TIMEOUT_MS))
+            new DeliveryOptions().setSendTimeout(timeout.toMillis()))
         .map(reply -> reply.body().put("line_id", line))
-        .recover(err -> Future.failedFuture(refusal(err, line)));
+        .recover(err -> Future.failedFuture(refusal(err, line, timeout)));
   }
 
-  private static Throwable refusal(Throwable err, String line) {
+  private static Throwable refusal(Throwable err, String line, Duration timeout) {
     if (!(err instanceof ReplyException reply)) {
       return err;
     }
@@ -55,7 +55,7 @@ public final class MesFailureRetry implements FailureRetry {
       case NO_HANDLERS -> ApiError.of(503, ErrorCode.INT_006, "Line " + line + " is not running anywhere in the cluster (not "
           + "in the plant model, or not started yet); the message was not applied");
       case TIMEOUT -> ApiError.of(503, ErrorCode.INT_006, "Line " + line + " did not confirm the message within "
-          + REPLY_TIMEOUT_MS / 1000 + " s (PostgreSQL away?); it may still be applied, once");
+          + timeout.toSeconds() + " s (PostgreSQL away?); it may still be applied, once");
       default -> reply.failureCode() == 503 ? ApiError.of(503, ErrorCode.INT_006, reply.getMessage())
           : ApiError.badRequest("Line " + line + " refuses it: " + reply.getMessage());
     };

@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
-import mraos.config.MraosConfig.MqttConfig;
+import mraos.config.MqttConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

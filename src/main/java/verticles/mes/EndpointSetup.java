@@ -1,8 +1,8 @@
 package verticles.mes;
 
-import mraos.config.MraosConfig.OpcUaConfig;
-import mraos.config.MraosConfig.OpcUaEndpoint;
 import mraos.config.MraosConfig;
+import mraos.config.OpcUaConfig;
+import mraos.config.OpcUaEndpoint;
 import mraos.plant.PlantModel;
 import mraos.security.ApplicationCertificate;
 import org.slf4j.Logger;

@@ -10,7 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
-import mraos.config.MraosConfig.IntakeConfig;
+import mraos.config.IntakeConfig;
 import mraos.db.BatchedStatements;
 import mraos.events.Outbox;
 import mraos.metrics.Meters;

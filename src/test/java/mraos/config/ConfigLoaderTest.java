@@ -1,10 +1,13 @@
 package mraos.config;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +30,25 @@ class ConfigLoaderTest {
     assertThat(config.security().embeddedIssuer().clients()).containsOnlyKeys(
         "erp-connector", "mes-connector", "hr-connector", "inventory-connector", "supervisor", "mraos");
     assertThat(config.http().instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Times that were constants in the code are settings now, their defaults the values the code had. */
+  @Test
+  void theTimesThatWereConstantsKeepTheirValues() {
+    MraosConfig config = MraosConfig.from(ConfigLoader.defaults());
+
+    assertThat(config.node().deployTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(config.node().stopTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.http().overCapacityRetryAfter()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.http().unavailableRetryAfter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.http().healthCheckTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.kafka().healthCheckTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.security().discoveryTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.security().keyRefreshMinInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.lines().deadLetterRetryTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.outbound().claimLeaseMargin()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.outbound().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.failures().figuresInterval()).isEqualTo(Duration.ofSeconds(15));
   }
 
   @Test
@@ -53,6 +75,31 @@ class ConfigLoaderTest {
         .hasMessageContaining("MRAOS_HTTP_PORT").hasMessageContaining("http.port");
     assertThatThrownBy(() -> MraosConfig.from(ConfigLoader.load(null, Map.of("MRAOS_HTTP_PORT", "70000"))))
         .hasMessageContaining("http.port");
+  }
+
+  @Test
+  void everyTimeIsADurationWithoutItsUnitInItsName() {
+    List<String> unitNames = new ArrayList<>();
+    keys(ConfigLoader.defaults(), "", unitNames);
+
+    assertThat(unitNames).as("keys named after a unit of time (write 250ms, 30s, 5m instead)").isEmpty();
+    MraosConfig config = MraosConfig.from(ConfigLoader.load(null, Map.of("MRAOS_KAFKA_OUTBOX_COALESCE", "100",
+        "MRAOS_AUDIT_FLUSH_INTERVAL", "2s")));
+    assertThat(config.kafka().outboxCoalesce()).as("a bare number is milliseconds").isEqualTo(Duration.ofMillis(100));
+    assertThat(config.audit().flushInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThatThrownBy(() -> MraosConfig.from(ConfigLoader.load(null, Map.of("MRAOS_KAFKA_OUTBOX_COALESCE", "1m"))))
+        .hasMessage("Configuration kafka.outbox.coalesce=1m must lie between 0ms and 10s");
+  }
+
+  private static void keys(JsonObject section, String path, List<String> unitNames) {
+    for (String key : section.fieldNames()) {
+      String keyPath = path.isEmpty() ? key : path + "." + key;
+      if (section.getValue(key) instanceof JsonObject child) {
+        keys(child, keyPath, unitNames);
+      } else if (key.matches(".*-(ms|millis|s|seconds|minutes|hours)")) {
+        unitNames.add(keyPath);
+      }
+    }
   }
 
   @Test

@@ -48,7 +48,7 @@ class TokenRefreshTest {
         // no issuer configured: the node starts the embedded one, with short-lived tokens
         "security.issuer", "",
         "security.embedded-issuer.port", Ports.free(),
-        "security.embedded-issuer.token-lifetime-seconds", LIFETIME_S,
+        "security.embedded-issuer.token-lifetime", LIFETIME_S + "s",
         "outbound.token-refresh-before-expiry", REFRESH_BEFORE_S + "s")));
     EmbeddedIssuer issuer = node.node.embedded().issuer().orElseThrow();
     tokens = new Tokens(issuer);

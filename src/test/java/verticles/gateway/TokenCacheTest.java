@@ -28,7 +28,7 @@ class TokenCacheTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(Map.of("security.leeway-seconds", 0, "http.instances", 1));
+    node = TestNode.start(Map.of("security.leeway", "0s", "http.instances", 1));
   }
 
   @AfterAll

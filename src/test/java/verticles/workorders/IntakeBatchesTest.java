@@ -10,7 +10,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
-import mraos.config.MraosConfig.IntakeConfig;
+import mraos.config.IntakeConfig;
 import mraos.db.Database;
 import mraos.http.Json;
 import mraos.metrics.Meters;
