@@ -110,6 +110,21 @@ wait_ready() { # url timeout_s pid
   log "$url is ready (${waited}s)"
 }
 
+# Waits until the node's integration status shows every line up (readiness says only that the API is served; a count
+# published before a line's first subscription would find no session on a fresh broker). $1: HTTP port, $2: issuer port
+wait_lines() {
+  local http=$1 issuer=$2 token waited=0
+  token=$(curl -fsS -u supervisor:supervisor-secret -d grant_type=client_credentials \
+    "http://localhost:$issuer/mraos/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  until curl -fsS -H "Authorization: Bearer $token" "http://localhost:$http/api/v1/integrations/status" 2>/dev/null \
+      | python3 -c 'import json,sys; l=json.load(sys.stdin)["lines"]; sys.exit(0 if l and all(x["status"]=="up" for x in l.values()) else 1)'; do
+    ((waited >= 120)) && die "the lines are not all up after 120 s"
+    sleep 1
+    waited=$((waited + 1))
+  done
+  log "every line is up (${waited}s)"
+}
+
 # Stops the Gatling run under way (Maven and the JVM it forked), if any: used when a script is interrupted.
 stop_gatling() {
   [[ -n "${GATLING_MVN_PID:-}" ]] || return 0

@@ -131,6 +131,7 @@ start_node "$NODE_LOG" "$RESULTS_DIR/mqtt-node-$STAMP.jfr" \
   MRAOS_MQTT_URL="$BROKER" \
   MRAOS_DATABASE_URL="$DATABASE_URL"
 wait_ready "http://localhost:$HTTP_PORT/health/ready" 300 "$SERVER_PID"
+wait_lines "$HTTP_PORT" "$ISSUER_PORT"
 if [[ -n "$DATABASE_URL" ]]; then PG_PID="${DATABASE_PID:-}"; else PG_PID="$(head -1 "$DATA_DIR/postgres/postmaster.pid")"; fi
 NODE_CPU="node:$SERVER_PID,${PG_PID:+postgres:$PG_PID+,}mosquitto:$BROKER_PID,driver:self"
 

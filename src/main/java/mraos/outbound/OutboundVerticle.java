@@ -16,7 +16,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import mraos.audit.AuditEntry;
 import mraos.audit.AuditLog;
@@ -26,7 +25,6 @@ import mraos.config.MraosConfig;
 import mraos.db.Database;
 import mraos.events.Addresses;
 import mraos.failures.DeadLetters;
-import mraos.failures.IntegrationFailure;
 import mraos.health.NodeStatus;
 import mraos.metrics.Meters;
 import mraos.time.NodeClock;
@@ -61,10 +59,8 @@ public final class OutboundVerticle extends VerticleBase {
   private WebClient http;
   private SystemAuth auth;
   private CircuitBreaker breaker;
-  private RetrySchedule schedule;
+  private Settlement settlement;
   private AuditLog audit;
-  private DeadLetters failures;
-  private final Map<String, DeliveryEffect> effects = new HashMap<>();
   private MeterRegistry meters;
   private final AtomicInteger breakerGauge = new AtomicInteger();
   private final AtomicLong depthGauge = new AtomicLong();
@@ -92,13 +88,13 @@ public final class OutboundVerticle extends VerticleBase {
         .setUserAgent("MRAOS"), new PoolOptions().setHttp1MaxSize(config.outbound().maxInFlight()));
     auth = new SystemAuth(vertx, system.auth(), config.security().effectiveIssuer(),
         config.outbound().tokenRefreshBeforeExpiry(), clock);
-    schedule = new RetrySchedule(config.outbound());
     audit = new AuditLog(vertx, pool, config.audit(), config.node().name());
-    failures = DeadLetters.of(config);
+    Map<String, DeliveryEffect> effects = new HashMap<>();
     ServiceLoader.load(DeliveryEffect.class).forEach(effect -> {
       effect.configure(vertx, config);
       effects.put(effect.integrationType(), effect);
     });
+    settlement = new Settlement(pool, clock, system, config.outbound(), DeadLetters.of(config), effects);
     // a call in flight when the node dies becomes due again after this
     lease = system.requestTimeout().multipliedBy(2).plus(config.outbound().claimLeaseMargin());
     breaker = CircuitBreaker.create("mraos-outbound-" + system.name(), vertx, new CircuitBreakerOptions()
@@ -156,7 +152,7 @@ public final class OutboundVerticle extends VerticleBase {
     }
     CircuitBreakerState state = breaker.state();
     if (state == CircuitBreakerState.OPEN) {
-      hold();
+      settlement.hold();
       return;
     }
     int room = state == CircuitBreakerState.HALF_OPEN ? (inFlight == 0 ? 1 : 0)
@@ -180,17 +176,11 @@ public final class OutboundVerticle extends VerticleBase {
     });
   }
 
-  /** While the breaker is open nothing is sent: calls that are due wait in the queue, marked INT-006. */
-  private void hold() {
-    pool.preparedQuery(OutboundQueue.HOLD).execute(Tuple.of(system.name(), OutboundQueue.utc(clock.instant()),
-        Attempt.notSent().error())).onFailure(err -> LOG.debug("{}: cannot mark held calls ({})", system.name(), err.getMessage()));
-  }
-
   private void deliver(OutboundMessage message) {
     inFlight++;
     int[] refreshRetries = {0};
     send(message, config.outbound().unauthorizedRetries(), refreshRetries)
-        .compose(attempt -> settle(message, attempt, refreshRetries[0]))
+        .compose(attempt -> settlement.settle(message, attempt, refreshRetries[0], breakerOpenedAt))
         .onComplete(ar -> {
           inFlight--;
           if (ar.failed()) {
@@ -280,58 +270,6 @@ public final class OutboundVerticle extends VerticleBase {
     });
   }
 
-  /** Records what the attempt means: delivered, waiting, retry at a time, or a dead letter. */
-  private Future<Void> settle(OutboundMessage message, Attempt attempt, int refreshRetries) {
-    Instant now = clock.instant();
-    if (attempt.shortCircuited()) {
-      Instant reopens = breakerOpenedAt == null ? now.plus(config.outbound().breakerResetTimeout())
-          : breakerOpenedAt.plus(config.outbound().breakerResetTimeout());
-      return pool.preparedQuery(OutboundQueue.WAIT)
-          .execute(Tuple.of(message.messageId(), OutboundQueue.utc(reopens.isAfter(now) ? reopens : now), attempt.error()))
-          .mapEmpty();
-    }
-    DeliveryEffect effect = effects.getOrDefault(message.integrationType(), NO_EFFECT);
-    if (attempt.delivered()) {
-      return pool.withTransaction(tx -> tx.preparedQuery(OutboundQueue.DELIVERED)
-          .execute(Tuple.of(message.messageId(), OutboundQueue.utc(now), attempt.status(), jsonb(attempt.body())))
-          .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture()
-              : effect.delivered(tx, message, attempt.body(), now)
-                  .compose(v -> message.failureId() == null ? Future.succeededFuture()
-                      : failures.resolveAfterRetry(tx, message.failureId(), now))));
-    }
-    ErrorClass errorClass = attempt.errorClass();
-    var delay = schedule.next(errorClass, message.retriesUsed(errorClass), attempt.retryAfter());
-    if (delay.isPresent()) {
-      JsonObject retries = message.retries().copy().put(errorClass.code(), message.retriesUsed(errorClass) + 1);
-      LOG.info("{}: {} {} failed ({}: {}); retry {} in {}", system.name(), message.integrationType(), message.messageId(),
-          errorClass.code(), attempt.error(), message.retriesUsed(errorClass) + 1, delay.get());
-      return pool.preparedQuery(OutboundQueue.RETRY).execute(Tuple.from(new Object[] {message.messageId(),
-          OutboundQueue.utc(now), retries, OutboundQueue.utc(now.plus(delay.get())), attempt.status() == 0 ? null : attempt.status(),
-          attempt.error(), jsonb(attempt.body())})).mapEmpty();
-    }
-    return pool.withTransaction(tx -> giveUp(tx, message, attempt, effect, now, refreshRetries));
-  }
-
-  /** Retries ran out (or none was due): the call becomes a dead letter for review. */
-  private Future<Void> giveUp(SqlConnection tx, OutboundMessage message, Attempt attempt, DeliveryEffect effect, Instant now,
-                              int refreshRetries) {
-    // earlier attempts, plus the immediate retries with a refreshed token made in this one (spec §7.2 retry_count)
-    int retries = message.attempts() + refreshRetries;
-    LOG.warn("{}: giving up {} {} after {} attempt(s): {}", system.name(), message.integrationType(), message.messageId(),
-        retries + 1, attempt.error());
-    IntegrationFailure failure = new IntegrationFailure(message.failureId(), now, message.integrationType(), "outbound",
-        system.name(), message.asOriginalMessage(), attempt.errorCode(), system.name() + " " + attempt.error(),
-        attempt.stackTrace(), retries, retries > 0 ? now : null,
-        IntegrationFailure.PENDING_MANUAL_REVIEW, message.correlationId(), message.messageId());
-    Future<String> failureId = message.failureId() == null
-        ? failures.record(tx, failure).map(IntegrationFailure::failureId)
-        : failures.reopen(tx, failure).map(v -> message.failureId());
-    return failureId.compose(id -> tx.preparedQuery(OutboundQueue.FAILED).execute(Tuple.from(new Object[] {
-            message.messageId(), OutboundQueue.utc(now), attempt.status() == 0 ? null : attempt.status(), attempt.error(),
-            jsonb(attempt.body()), id}))
-        .compose(rows -> effect.failed(tx, message, id, now)));
-  }
-
   /** Breaker state and queue depth: a gauge each, and the cluster-wide map /health/ready shows. */
   private void report() {
     CircuitBreakerState state = breaker.state();
@@ -361,15 +299,6 @@ public final class OutboundVerticle extends VerticleBase {
   private String part() {
     return "outbound-" + system.name().toLowerCase(java.util.Locale.ROOT);
   }
-
-  private static Object jsonb(Object body) {
-    if (body == null) {
-      return null;
-    }
-    return body instanceof JsonObject json ? json : new JsonObject().put("raw", body.toString());
-  }
-
-  private static final DeliveryEffect NO_EFFECT = () -> "";
 
   /** Carries a system-down attempt through the breaker as a failure (so it counts) without losing it. */
   private static final class SystemDown extends RuntimeException {

@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,21 +36,10 @@ final class LineWriter {
   private static final Logger LOG = LoggerFactory.getLogger(LineWriter.class);
 
   /**
-   * While PostgreSQL is there, what a line holds is bounded by the broker's in-flight window (nothing is acknowledged
-   * before it is committed), and stopping to read would only make the broker send it all again: the line then stops
-   * reading only past this many times {@code lines.buffer-limit}, as a guard against a broker without such a window.
-   */
-  static final int LOAD_FACTOR = 10;
-  /**
    * How often a line being handed over looks whether its last batch is written: pacing inside lines.drain-timeout
    * (which is the setting), short next to a batch's commit so the hand-over waits no longer than it must.
    */
   private static final long DRAIN_POLL_MS = 20;
-
-  /** A message waiting to be written, with the MQTT delivery to acknowledge once it is, or the admin's retry to answer. */
-  private record Pending(MesMessage message, MqttLineSession.Received received, Promise<JsonObject> retried,
-                         long arrivedNanos) {
-  }
 
   /** What the writer works with, the same for every batch. */
   record Setup(String lineId, LinesConfig settings, Pool pool, Clock clock, String resourceStatusTopic, WorkOrders workOrders,
@@ -71,11 +58,10 @@ final class LineWriter {
   private final Map<String, String> statuses;
   private final Map<String, Instant> statusTimes;
   private final Set<String> knownOrders = new HashSet<>();
-  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private final LineBacklog pending;
   /** Which work orders' progress events are due, and the figures held back ({@code lines.progress-interval}). */
   private final ProgressThrottle progress;
   private boolean flushing;
-  private boolean paused;
   /** The last batch could not be written because PostgreSQL was away (not because it refused the data). */
   private boolean databaseAway;
   private boolean stopping;
@@ -98,11 +84,12 @@ final class LineWriter {
     this.statuses = statuses;
     this.statusTimes = statusTimes;
     this.progress = new ProgressThrottle(settings.progressInterval());
+    this.pending = new LineBacklog(settings, session, meters.held());
   }
 
   /** Reading is paused (the buffer is full while PostgreSQL is away). */
   boolean paused() {
-    return paused;
+    return pending.paused();
   }
 
   Set<String> knownOrders() {
@@ -111,12 +98,7 @@ final class LineWriter {
 
   /** Queues a message (with its MQTT delivery, or an admin's retry to answer once it is committed). */
   void enqueue(MesMessage message, MqttLineSession.Received received, Promise<JsonObject> retried) {
-    pending.add(new Pending(message, received, retried, System.nanoTime()));
-    meters.held().set(pending.size());
-    if (received != null && !paused && pending.size() >= (databaseAway ? settings.bufferLimit() : settings.bufferLimit() * LOAD_FACTOR)) {
-      paused = true;
-      session.pause();
-    }
+    pending.add(new LineBacklog.Pending(message, received, retried, System.nanoTime()), databaseAway);
     if (pending.size() >= settings.batchSize()) {
       flush();
     } else if (flushTimer < 0 && !flushing) {
@@ -144,7 +126,7 @@ final class LineWriter {
   /** Writes nothing more: the admins' retries still pending are told so. */
   void abandon(String why) {
     stopping = true;
-    pending.stream().filter(p -> p.retried() != null).forEach(p -> p.retried().tryFail(why));
+    pending.abandon(why);
   }
 
   int pendingCount() {
@@ -178,22 +160,11 @@ final class LineWriter {
       return;
     }
     long started = System.nanoTime();
-    int size = isolate > 0 ? 1 : Math.min(settings.batchSize(), pending.size());
-    List<Pending> batch = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      batch.add(pending.poll());
-    }
-    List<MesMessage> messages = batch.stream().map(Pending::message).toList();
-    List<ProgressThrottle.Held> carried = List.of();
-    if (progress.holdsAny()) {
-      Set<String> inBatch = new HashSet<>();
-      messages.forEach(m -> {
-        if (m instanceof MesMessage.Count c) {
-          inBatch.add(c.workOrderId());
-        }
-      });
-      carried = progress.takeDue(started, inBatch, stopping); // a clean stop hands over what it holds
-    }
+    List<LineBacklog.Pending> batch = pending.take(isolate > 0 ? 1 : settings.batchSize());
+    int size = batch.size();
+    List<MesMessage> messages = batch.stream().map(LineBacklog.Pending::message).toList();
+    List<ProgressThrottle.Held> carried = progress.holdsAny() ? progress.takeDue(started, countedIn(messages), stopping)
+        : List.of(); // a clean stop hands over what it holds
     if (batch.isEmpty() && carried.isEmpty()) {
       return;
     }
@@ -222,11 +193,7 @@ final class LineWriter {
           databaseAway = true;
         }
       }
-      meters.held().set(pending.size());
-      if (paused && !stopping && pending.size() <= settings.bufferLimit() / 2) {
-        paused = false;
-        session.resume();
-      }
+      pending.settled(stopping);
       if (!pending.isEmpty() && !stopping) {
         if (ar.succeeded()) {
           next();
@@ -278,7 +245,7 @@ final class LineWriter {
   }
 
   /** The batch committed: acknowledged (while the line's lock is still this node's), remembered, announced. */
-  private void committed(List<Pending> batch, LineBatch.Outcome outcome, List<ProgressThrottle.Held> carried, long started) {
+  private void committed(List<LineBacklog.Pending> batch, LineBatch.Outcome outcome, List<ProgressThrottle.Held> carried, long started) {
     databaseAway = false;
     if (isolate > 0) {
       isolate--;
@@ -287,7 +254,7 @@ final class LineWriter {
     if (!batch.isEmpty()) {
       meters.batchSizes().record(batch.size());
     }
-    for (Pending p : batch) {
+    for (LineBacklog.Pending p : batch) {
       if (p.received() != null && (!lease.held() || !session.ack(p.received()))) {
         LOG.debug("Line {}: not acknowledged (the lock or connection {} is gone; the broker delivers it again)", lineId,
             p.received().connection());
@@ -299,14 +266,7 @@ final class LineWriter {
         meters.commitLatency().record(now - p.arrivedNanos(), TimeUnit.NANOSECONDS);
       }
     }
-    carried.forEach(h -> progress.published(h.workOrderId(), h.status(), started));
-    for (LineBatch.Progress p : outcome.progress()) {
-      if (p.published()) {
-        progress.published(p.workOrderId(), p.status(), started);
-      } else {
-        progress.hold(p.workOrderId(), p.status());
-      }
-    }
+    progress.written(carried, outcome.progress(), started);
     statuses.putAll(outcome.machineStatuses());
     statusTimes.putAll(outcome.statusTimes());
     meters.applied().increment(outcome.applied());
@@ -325,17 +285,17 @@ final class LineWriter {
    * PostgreSQL refused the data itself, the batch is retried one message at a time, and a single message it still
    * refuses becomes a dead letter.
    */
-  private void failed(List<Pending> batch, Throwable cause) {
+  private void failed(List<LineBacklog.Pending> batch, Throwable cause) {
     boolean dataError = BatchedStatements.isDataError(cause);
     if (dataError && batch.size() == 1 && batch.get(0).retried() != null) {
       batch.get(0).retried().tryFail("PostgreSQL refused it: " + cause.getMessage()); // still under review: no new dead letter
       return;
     }
     if (dataError && batch.size() == 1) {
-      Pending only = batch.get(0);
+      LineBacklog.Pending only = batch.get(0);
       MesMessage m = only.message();
       LOG.error("Line {}: PostgreSQL refuses a message ({}); it becomes a dead letter", lineId, cause.getMessage());
-      pending.addFirst(new Pending(new MesMessage.Refused(m.machineId(), setup.clock().instant(), m.integrationType(),
+      pending.putFirst(new LineBacklog.Pending(new MesMessage.Refused(m.machineId(), setup.clock().instant(), m.integrationType(),
           "PostgreSQL refused it: " + cause.getMessage(), new JsonObject().put("message", String.valueOf(m))), only.received(),
           null, only.arrivedNanos()));
       return;
@@ -349,8 +309,17 @@ final class LineWriter {
             cause.getMessage(), pending.size() + batch.size(), settings.retryDelay());
       }
     }
-    for (int i = batch.size() - 1; i >= 0; i--) {
-      pending.addFirst(batch.get(i));
-    }
+    pending.putBack(batch);
+  }
+
+  /** The work orders a batch counts for. */
+  private static Set<String> countedIn(List<MesMessage> messages) {
+    Set<String> orders = new HashSet<>();
+    messages.forEach(m -> {
+      if (m instanceof MesMessage.Count c) {
+        orders.add(c.workOrderId());
+      }
+    });
+    return orders;
   }
 }

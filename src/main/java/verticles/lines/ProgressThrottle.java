@@ -103,6 +103,21 @@ final class ProgressThrottle {
   }
 
   /** Held events that were taken but not written (the batch failed): held again. */
+  /**
+   * A batch written at {@code at}: the held events it carried are published, and of the orders it moved each one's
+   * event was published or is held now.
+   */
+  void written(List<Held> carried, List<LineBatch.Progress> moved, long at) {
+    carried.forEach(h -> published(h.workOrderId(), h.status(), at));
+    for (LineBatch.Progress p : moved) {
+      if (p.published()) {
+        published(p.workOrderId(), p.status(), at);
+      } else {
+        hold(p.workOrderId(), p.status());
+      }
+    }
+  }
+
   void restore(List<Held> notWritten) {
     for (Held h : notWritten) {
       held.putIfAbsent(h.workOrderId(), h);
