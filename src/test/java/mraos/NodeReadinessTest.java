@@ -2,7 +2,6 @@ package mraos;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import mraos.embedded.EmbeddedDatabase;
 import mraos.embedded.EmbeddedKafka;
 import mraos.node.Node;
 import org.junit.jupiter.api.AfterAll;
@@ -14,14 +13,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import testsupport.Api.Response;
 import testsupport.KafkaTopic;
+import testsupport.OwnDatabase;
 import testsupport.Plant;
 import testsupport.Ports;
 import testsupport.TestNode;
 import testsupport.TestServices;
 import verticles.erp.ErpRoutes;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +37,7 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeReadinessTest {
 
-  static Path dir;
-  static EmbeddedDatabase database;
+  static OwnDatabase database;
   static EmbeddedKafka kafka;
   static int kafkaPort;
   static int controllerPort;
@@ -49,12 +46,11 @@ class NodeReadinessTest {
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mraos-readiness-");
     TestServices shared = TestServices.get();
-    database = EmbeddedDatabase.start(dir.resolve("postgres"), Ports.free(), "mraos", "mraos", true);
+    database = OwnDatabase.start("readiness");
     kafkaPort = Ports.free();
     controllerPort = Ports.free();
-    kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort, controllerPort);
+    kafka = EmbeddedKafka.start(database.dir.resolve("kafka"), kafkaPort, controllerPort);
     node = TestNode.start(Map.of(
         "database.url", database.url(),
         "kafka.bootstrap-servers", kafka.bootstrapServers(),
@@ -69,9 +65,6 @@ class NodeReadinessTest {
     node.close();
     kafka.close();
     database.close();
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   @Test
@@ -109,7 +102,7 @@ class NodeReadinessTest {
     String id = created.json().getString("mraos_work_order_id");
     assertThat(node.db.count("SELECT count(*) FROM outbox_events WHERE message_key = ?", id)).isEqualTo(1);
 
-    kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort, controllerPort);
+    kafka = EmbeddedKafka.start(database.dir.resolve("kafka"), kafkaPort, controllerPort);
 
     await("Kafka up again").atMost(Duration.ofSeconds(60))
         .until(() -> "up".equals(node.status.state("kafka@" + node.config().node().name())));
@@ -125,7 +118,7 @@ class NodeReadinessTest {
   @Order(3)
   void databaseOutageMakesTheNodeNotReadyAndRequestsGet503UntilItIsBack() throws Exception {
     seedMaterial();
-    database.close();
+    database.stop();
 
     await("not ready without PostgreSQL").atMost(Duration.ofSeconds(30))
         .until(() -> node.api.get("/health/ready", null).status() == 503);
@@ -136,8 +129,7 @@ class NodeReadinessTest {
     assertThat(refused.json().getString("error_code")).isEqualTo("SERVICE_UNAVAILABLE");
     assertThat(refused.header("Retry-After")).isPresent();
 
-    database = EmbeddedDatabase.start(dir.resolve("postgres"), Integer.parseInt(database.url().replaceAll(".*:(\\d+)/.*", "$1")),
-        "mraos", "mraos", false);
+    database.restart();
 
     await("ready again").atMost(Duration.ofSeconds(60)).until(() -> node.api.get("/health/ready", null).status() == 200);
     Response accepted = node.api.postJson(ErpRoutes.WORK_ORDERS, erp, Plant.workOrderEvent("work_order.created",

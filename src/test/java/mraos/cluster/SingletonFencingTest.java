@@ -1,7 +1,6 @@
 package mraos.cluster;
 
 import io.vertx.core.Vertx;
-import mraos.embedded.EmbeddedDatabase;
 import mraos.health.NodeStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,12 +9,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import testsupport.Ports;
+import testsupport.OwnDatabase;
 import testsupport.TcpProxy;
 import testsupport.TestNode;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,19 +44,15 @@ class SingletonFencingTest {
       "outbound-hr", "outbound-inventory", "outbound-mes", "scheduler");
   static final Duration LEASE = Duration.ofSeconds(1);
 
-  static Path dir;
-  static int databasePort;
-  static EmbeddedDatabase database;
+  static OwnDatabase database;
   static Vertx vertx;
   static TcpProxy relay;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mraos-fencing-");
-    databasePort = Ports.free();
-    database = EmbeddedDatabase.start(dir.resolve("postgres"), databasePort, "mraos", "mraos", true);
+    database = OwnDatabase.start("fencing");
     vertx = Vertx.vertx();
-    relay = TcpProxy.start(vertx, "127.0.0.1", databasePort);
+    relay = TcpProxy.start(vertx, "127.0.0.1", database.port);
   }
 
   @AfterAll
@@ -67,9 +60,6 @@ class SingletonFencingTest {
     relay.close();
     vertx.close().await();
     database.close();
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   @Test
@@ -80,11 +70,10 @@ class SingletonFencingTest {
       watcher.watch(first);
 
       relay.cut(); // the first node loses its connections, and cannot reach PostgreSQL again until the relay is mended
-      database.close();
-      database = EmbeddedDatabase.start(dir.resolve("postgres"), databasePort, "mraos", "mraos", false);
+      database.restart();
       await("the first node stops its lines at once").atMost(LEASE).until(() -> lines(first).isEmpty());
 
-      try (TestNode second = TestNode.start(through(databasePort))) {
+      try (TestNode second = TestNode.start(through(database.port))) {
         watcher.watch(second);
         await("the second node runs every line").atMost(Duration.ofSeconds(20)).until(() -> lines(second).equals(LINES));
         relay.restore();
@@ -103,7 +92,7 @@ class SingletonFencingTest {
     relay.restore();
     try (TestNode first = TestNode.start(through(relay.port())); Watcher watcher = new Watcher()) {
       await("the first node runs everything").atMost(Duration.ofSeconds(20)).until(() -> singletons(first).equals(SINGLETONS));
-      try (TestNode second = TestNode.start(through(databasePort))) {
+      try (TestNode second = TestNode.start(through(database.port))) {
         watcher.watch(first);
         watcher.watch(second);
         await("the second node takes its share").atMost(Duration.ofSeconds(20)).until(() -> lines(second).size() == 1);
@@ -127,7 +116,7 @@ class SingletonFencingTest {
   }
 
   private static Map<String, Object> through(int port) {
-    return Map.of("database.url", "postgresql://127.0.0.1:" + port + "/" + EmbeddedDatabase.DATABASE,
+    return Map.of("database.url", "postgresql://127.0.0.1:" + port + "/mraos",
         "mqtt.client-id-prefix", PREFIX,
         "cluster.singleton-check-interval", "250ms",
         "cluster.singleton-lease", LEASE.toMillis() + "ms");

@@ -1,6 +1,5 @@
 package mraos.outbound;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import simulators.ErpSimulator;
 import simulators.ReceivedRequest;

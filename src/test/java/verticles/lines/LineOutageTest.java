@@ -3,7 +3,6 @@ package verticles.lines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import mraos.embedded.EmbeddedDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import simulators.MesMqttPublisher;
 import testsupport.Api.Response;
 import testsupport.Mosquitto;
+import testsupport.OwnDatabase;
 import testsupport.Plant;
 import testsupport.Ports;
 import testsupport.TcpProxy;
@@ -21,8 +21,6 @@ import testsupport.TestNode;
 import verticles.erp.ErpRoutes;
 
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,9 +44,7 @@ import static simulators.MesMqttPublisher.countTopic;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LineOutageTest {
 
-  static Path dir;
-  static EmbeddedDatabase database;
-  static int databasePort;
+  static OwnDatabase database;
   static Mosquitto broker;
   static TcpProxy network;
   static TestNode node;
@@ -58,11 +54,9 @@ class LineOutageTest {
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("mraos-line-outage-");
-    databasePort = Ports.free();
-    database = EmbeddedDatabase.start(dir.resolve("postgres"), databasePort, "mraos", "mraos", true);
+    database = OwnDatabase.start("line-outage");
     int brokerPort = Ports.free();
-    broker = Mosquitto.start(dir.resolve("mqtt"), brokerPort);
+    broker = Mosquitto.start(database.dir.resolve("mqtt"), brokerPort);
     vertx = Vertx.vertx();
     network = TcpProxy.start(vertx, "127.0.0.1", brokerPort);
     node = TestNode.start(Map.of(
@@ -90,9 +84,6 @@ class LineOutageTest {
     vertx.close().await();
     broker.close();
     database.close();
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   @Test
@@ -102,12 +93,12 @@ class LineOutageTest {
     cumulative = taken(publish(cumulative, 50, "M-301"));
     await().atMost(Duration.ofSeconds(20)).until(() -> produced() == 50);
 
-    database.close();
+    database.stop();
     cumulative = taken(publish(cumulative, 200, "M-301")); // the broker takes them; the line holds what it may, unacknowledged
     cumulative = taken(publish(cumulative, 200, "M-302"));
     Thread.sleep(1_000);
 
-    database = EmbeddedDatabase.start(dir.resolve("postgres"), databasePort, "mraos", "mraos", false);
+    database.restart();
 
     int expected = cumulative;
     await("every count applied").atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(produced()).isEqualTo(expected));

@@ -9,7 +9,6 @@ import io.vertx.sqlclient.Tuple;
 import mraos.db.Database;
 import mraos.failures.DeadLetters;
 import mraos.workorders.WorkOrders;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
