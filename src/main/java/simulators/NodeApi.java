@@ -24,6 +24,7 @@ final class NodeApi {
   static final String MATERIALS = "/api/v1/integrations/erp/materials";
   static final String WORK_ORDERS = "/api/v1/integrations/erp/work-orders";
   static final String READY = "/health/ready";
+  static final String STATUS = "/api/v1/integrations/status";
 
   private final WebClient http;
   private final String base;
@@ -68,9 +69,20 @@ final class NodeApi {
     return host.isBlank() || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
   }
 
-  /** Whether the node says it is ready (every dependency connected). */
+  /**
+   * Whether the node serves its API and the plant's lines run with their MQTT sessions up (its integration status): a
+   * machine's count published before its line's first subscription would find no session on a fresh broker.
+   */
   Future<Boolean> ready() {
-    return http.getAbs(base + READY).send().map(response -> response.statusCode() == 200).otherwise(false);
+    return http.getAbs(base + READY).send().compose(response -> response.statusCode() != 200 ? Future.succeededFuture(false)
+        : tokens.of(supervisor).compose(token -> http.getAbs(base + STATUS).bearerTokenAuthentication(token).send())
+            .map(status -> status.statusCode() == 200 && linesUp(status.bodyAsJsonObject().getJsonObject("lines"))))
+        .otherwise(false);
+  }
+
+  private static boolean linesUp(JsonObject lines) {
+    return lines != null && !lines.isEmpty()
+        && lines.stream().allMatch(line -> "up".equals(((JsonObject) line.getValue()).getString("status")));
   }
 
   /** ERP's material master push; succeeds on 200. */

@@ -270,7 +270,7 @@ public final class OutboundVerticle extends VerticleBase {
     });
   }
 
-  /** Breaker state and queue depth: a gauge each, and the cluster-wide map /health/ready shows. */
+  /** Breaker state and queue depth: a gauge each, and this path's part of the integration status. */
   private void report() {
     CircuitBreakerState state = breaker.state();
     breakerGauge.set(state == CircuitBreakerState.CLOSED ? 0 : state == CircuitBreakerState.HALF_OPEN ? 1 : 2);

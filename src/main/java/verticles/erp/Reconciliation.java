@@ -62,6 +62,10 @@ public final class Reconciliation implements ScheduledJob {
       "completed", Set.of("completed"),
       "cancelled", Set.of("cancelled"));
 
+  /** Made at the first run, for the node the scheduler (or the job's API) lives on. */
+  private WorkOrders workOrders;
+  private ErpOrderIntake intake;
+
   @Override
   public String name() {
     return JOB;
@@ -104,9 +108,16 @@ public final class Reconciliation implements ScheduledJob {
         });
   }
 
-  private static Future<Map<String, WorkOrder>> ours(Context context, List<JsonObject> erpOrders) {
+  private Future<Map<String, WorkOrder>> ours(Context context, List<JsonObject> erpOrders) {
     List<String> ids = erpOrders.stream().map(o -> o.getString("erp_work_order_id")).filter(Objects::nonNull).toList();
-    return WorkOrders.on(context.vertx(), context.config()).byErpId(ids);
+    return workOrders(context).byErpId(ids);
+  }
+
+  private WorkOrders workOrders(Context context) {
+    if (workOrders == null) {
+      workOrders = WorkOrders.on(context.vertx(), context.config());
+    }
+    return workOrders;
   }
 
   /** One entry per order that differs: its differences, their risk, and what is done about them. */
@@ -180,8 +191,9 @@ public final class Reconciliation implements ScheduledJob {
       return flag(context, d, "Auto-sync impossible (ERP's order breaks the schema: " + violations.encode() + "); manual review required",
           correlationId);
     }
-    ErpOrderIntake intake = new ErpOrderIntake(WorkOrders.on(context.vertx(), context.config()),
-        DeadLetters.of(context.config()), context.pool(), context.clock());
+    if (intake == null) {
+      intake = new ErpOrderIntake(workOrders(context), DeadLetters.of(context.config()), context.pool(), context.clock());
+    }
     return intake.apply(event, correlationId, false).transform(ar -> {
       if (ar.succeeded()) {
         d.put("action", ar.result() instanceof IntakeOutcome.Stale ? "No change: MRAOS holds a newer ERP change"

@@ -13,6 +13,9 @@ import java.util.Set;
 /** Applies a refused ERP work-order event again (e.g. once the missing materials exist), as sent or corrected. */
 public final class WorkOrderRetry implements FailureRetry {
 
+  /** Made at the first retry, for the node this retry path lives on (one instance per review). */
+  private ErpOrderIntake intake;
+
   @Override
   public Set<String> integrationTypes() {
     return Set.of(ErpOrderIntake.INTEGRATION_TYPE);
@@ -20,8 +23,10 @@ public final class WorkOrderRetry implements FailureRetry {
 
   @Override
   public Future<JsonObject> retry(Context context, IntegrationFailure failure, JsonObject message) {
-    ErpOrderIntake intake = new ErpOrderIntake(WorkOrders.on(context.vertx(), context.config()),
-        DeadLetters.of(context.config()), context.pool(), context.clock());
+    if (intake == null) {
+      intake = new ErpOrderIntake(WorkOrders.on(context.vertx(), context.config()), DeadLetters.of(context.config()),
+          context.pool(), context.clock());
+    }
     return intake.apply(message, failure.correlationId(), false).map(outcome -> new JsonObject()
         .put("mraos_work_order_id", outcome.workOrder().workOrderId())
         .put("message", outcome.message())

@@ -1,9 +1,7 @@
 package verticles.gateway;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import mraos.cluster.SingletonHolders;
 import mraos.config.MraosConfig;
 import mraos.config.OpcUaEndpoint;
@@ -44,14 +42,12 @@ public final class IntegrationStatus implements ApiRoutes {
   public void mount(ApiContext api) {
     MraosConfig config = api.config();
     ClientRule readers = ClientRule.only("read the integration status", config.security().knownClients());
-    api.router().get(PATH).handler(Authorization.require(readers)).handler(ctx -> status(api.vertx(), api.pool(), config)
-        .onSuccess(json -> Responses.json(ctx, 200, json)).onFailure(ctx::fail));
-  }
-
-  static Future<JsonObject> status(io.vertx.core.Vertx vertx, Pool pool, MraosConfig config) {
+    Map<String, String> expected = expectedParts(config);
     Duration freshness = config.cluster().singletonLease().plus(config.cluster().singletonCheckInterval());
-    return NodeStatus.nodes(vertx, config.node().name()).compose(nodes -> SingletonHolders.current(pool, freshness)
-        .map(holders -> overview(config, nodes, holders)));
+    api.router().get(PATH).handler(Authorization.require(readers)).handler(ctx -> NodeStatus.nodes(api.vertx(),
+            config.node().name())
+        .compose(nodes -> SingletonHolders.current(api.pool(), freshness).map(holders -> overview(expected, nodes, holders)))
+        .onSuccess(json -> Responses.json(ctx, 200, json)).onFailure(ctx::fail));
   }
 
   /** What should run in the cluster: each system's outbound path, each line, each connected OPC UA endpoint. */
@@ -64,7 +60,7 @@ public final class IntegrationStatus implements ApiRoutes {
     return expected;
   }
 
-  static JsonObject overview(MraosConfig config, Map<String, JsonObject> nodes, Map<String, String> holders) {
+  static JsonObject overview(Map<String, String> expected, Map<String, JsonObject> nodes, Map<String, String> holders) {
     Map<String, JsonObject> parts = new TreeMap<>();
     JsonObject nodeList = new JsonObject();
     nodes.forEach((node, report) -> {
@@ -76,7 +72,7 @@ public final class IntegrationStatus implements ApiRoutes {
         parts.merge(name, part, (a, b) -> a.getString("at").compareTo(b.getString("at")) >= 0 ? a : b);
       });
     });
-    expectedParts(config).forEach((part, system) -> parts.computeIfAbsent(part, p -> missing(p, system, holders.get(p))));
+    expected.forEach((part, system) -> parts.computeIfAbsent(part, p -> missing(p, system, holders.get(p))));
 
     Map<String, List<JsonObject>> bySystem = new TreeMap<>();
     MraosConfig.EXTERNAL_SYSTEMS.forEach(system -> bySystem.put(system, new ArrayList<>()));

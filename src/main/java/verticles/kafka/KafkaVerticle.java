@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This node's link to Kafka (one per node): the producer that relays the outbox, and a periodic check that the Kafka
- * cluster answers, reported as the "kafka" component of /health/ready. Start-up never waits for the broker.
+ * cluster answers, reported as this node's part of the integration status (kafka@<node>). Start-up never waits for the broker.
  */
 public final class KafkaVerticle extends VerticleBase {
 

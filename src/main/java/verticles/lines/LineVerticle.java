@@ -48,6 +48,7 @@ public final class LineVerticle extends VerticleBase {
   private String lineId;
   private Map<String, PlantModel.Machine> machines;
   private Clock clock;
+  private Pool pool;
   private WorkOrders workOrders;
   private MqttLineSession session;
   private LineWriter writer;
@@ -65,7 +66,7 @@ public final class LineVerticle extends VerticleBase {
       return Future.failedFuture("Line " + lineId + " is not in the plant model");
     }
     machines = MesMessage.machinesById(plant);
-    Pool pool = Database.batchPool(vertx, config.database()); // its statements are batches and look-ups by key
+    pool = Database.batchPool(vertx, config.database()); // its statements are batches and look-ups by key
     clock = NodeClock.of(vertx);
     workOrders = WorkOrders.on(vertx, config);
     Map<String, String> statuses = new HashMap<>();
@@ -143,7 +144,7 @@ public final class LineVerticle extends VerticleBase {
     String workOrder = message instanceof MesMessage.Count c ? c.workOrderId()
         : message instanceof MesMessage.Inspection i ? i.workOrderId() : null;
     Future<Boolean> orderKnown = workOrder == null || writer.knownOrders().contains(workOrder) ? Future.succeededFuture(true)
-        : workOrders.known(Database.pool(vertx, config.database()), Set.of(workOrder)).map(found -> !found.isEmpty());
+        : workOrders.known(pool, Set.of(workOrder)).map(found -> !found.isEmpty());
     orderKnown.onComplete(known -> {
       if (known.failed()) {
         request.fail(503, "PostgreSQL unreachable: " + known.cause().getMessage());

@@ -59,7 +59,7 @@ final class ProgressThrottle {
 
   /**
    * Figures that are never held: a status change (or this line's first event for the order) and an order at or past
-   * its quantity. {@link LineBatch#COUNTS_WITH_EVENTS} applies the same rule in SQL.
+   * its quantity. The work-order area's counts statement applies the same rule in SQL.
    */
   static boolean atOnce(String status, String lastStatus, BigDecimal produced, BigDecimal ordered) {
     return !status.equals(lastStatus) || produced.compareTo(ordered) >= 0;
