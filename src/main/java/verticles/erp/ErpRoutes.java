@@ -1,13 +1,10 @@
 package verticles.erp;
 
-import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import mraos.config.MraosConfig;
 import mraos.failures.DeadLetters;
 import mraos.http.ApiContext;
 import mraos.http.ApiError;
 import mraos.http.ApiRoutes;
-import mraos.http.Json;
 import mraos.http.Responses;
 import mraos.security.Authorization;
 import mraos.security.ClientRule;
@@ -45,28 +42,14 @@ public final class ErpRoutes implements ApiRoutes {
 
     ClientRule readers = ClientRule.only("read reconciliation reports", config.security().knownClients());
     api.router().get(LATEST_RECONCILIATION).handler(Authorization.require(readers)).handler(ctx ->
-        api.pool().query(LATEST_REPORT).execute().onSuccess(rows -> {
-          if (rows.size() == 0) {
+        ReconciliationReports.latest(api.pool()).onSuccess(report -> {
+          if (report == null) {
             ctx.fail(ApiError.notFound("No reconciliation has run yet"));
-            return;
+          } else {
+            Responses.json(ctx, 200, report);
           }
-          Row row = rows.iterator().next();
-          Responses.json(ctx, 200, new JsonObject()
-              .put("report_id", row.getLong("report_id"))
-              .put("report_date", row.getLocalDate("report_date").toString())
-              .put("generated_at", Json.time(Json.instant(row.getOffsetDateTime("generated_at"))))
-              .put("window_start", Json.time(Json.instant(row.getOffsetDateTime("window_start"))))
-              .put("window_end", Json.time(Json.instant(row.getOffsetDateTime("window_end"))))
-              .put("total_work_orders_in_erp", row.getInteger("erp_work_orders"))
-              .put("total_work_orders_in_mraos", row.getInteger("mraos_work_orders"))
-              .put("discrepancies", row.getValue("discrepancies"))
-              .put("text", row.getString("report_text")));
         }).onFailure(ctx::fail));
   }
 
   public static final String LATEST_RECONCILIATION = "/api/v1/reconciliation/reports/latest";
-  static final String LATEST_REPORT = """
-      SELECT report_id, report_date, generated_at, window_start, window_end, erp_work_orders, mraos_work_orders,
-             discrepancies, report_text
-        FROM reconciliation_reports ORDER BY generated_at DESC, report_id DESC LIMIT 1""";
 }

@@ -3,7 +3,6 @@ package verticles.erp;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Tuple;
 import mraos.config.ErpConfig;
 import mraos.failures.DeadLetters;
 import mraos.failures.IntegrationFailure;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,11 +39,6 @@ public final class Reconciliation implements ScheduledJob {
 
   public static final String JOB = "erp-reconciliation";
   public static final String INTEGRATION_TYPE = "erp_reconciliation";
-
-  static final String INSERT_REPORT = """
-      INSERT INTO reconciliation_reports (report_date, generated_at, window_start, window_end, erp_work_orders,
-          mraos_work_orders, discrepancies, report_text)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING report_id""";
 
   /** Fields whose difference a supervisor must look at, and those MRAOS takes from ERP by itself. */
   static final Map<String, String> HIGH_RISK = Map.of("status", "Status", "quantity_ordered", "Quantity ordered",
@@ -228,39 +221,15 @@ public final class Reconciliation implements ScheduledJob {
   private Future<JsonObject> keep(Context context, Instant slot, Instant windowStart, int erpCount, int mraosCount,
                                   List<JsonObject> discrepancies) {
     LocalDate date = slot.atZone(context.config().plantTimeZone()).toLocalDate();
-    Instant now = context.clock().instant();
-    String text = text(date, erpCount, mraosCount, discrepancies);
-    JsonArray list = new JsonArray();
-    discrepancies.forEach(list::add);
-    return context.pool().preparedQuery(INSERT_REPORT).execute(Tuple.from(new Object[] {date, utc(now), utc(windowStart),
-            utc(slot), erpCount, mraosCount, list, text}))
-        .map(rows -> new JsonObject()
-            .put("report_id", rows.iterator().next().getLong("report_id"))
+    return ReconciliationReports.store(context.pool(), date, context.clock().instant(), windowStart, slot, erpCount,
+            mraosCount, discrepancies)
+        .map(reportId -> new JsonObject()
+            .put("report_id", reportId)
             .put("erp_work_orders", erpCount)
             .put("mraos_work_orders", mraosCount)
             .put("discrepancies", discrepancies.size())
             .put("auto_synced", discrepancies.stream().filter(d -> "Auto-synced".equals(d.getString("action"))).count())
             .put("manual_review", discrepancies.stream().filter(d -> d.containsKey("failure_id")).count()));
-  }
-
-  /** The report as the spec shows it (§3.4), for the operations manager. */
-  static String text(LocalDate date, int erpCount, int mraosCount, List<JsonObject> discrepancies) {
-    StringBuilder out = new StringBuilder()
-        .append("Date: ").append(date).append('\n')
-        .append("Total Work Orders in ERP: ").append(erpCount).append('\n')
-        .append("Total Work Orders in MRAOS: ").append(mraosCount).append("\n\n")
-        .append("Discrepancies Found: ").append(discrepancies.size()).append('\n');
-    int n = 1;
-    for (JsonObject d : discrepancies) {
-      out.append('\n').append(n++).append(". Work Order ").append(d.getString("erp_work_order_id")).append('\n');
-      for (Object x : d.getJsonArray("differences")) {
-        JsonObject diff = (JsonObject) x;
-        out.append("   - ").append(diff.getString("label")).append(" in ERP: ").append(diff.getValue("erp")).append('\n')
-            .append("   - ").append(diff.getString("label")).append(" in MRAOS: ").append(diff.getValue("mraos")).append('\n');
-      }
-      out.append("   - Action: ").append(d.getString("action")).append('\n');
-    }
-    return out.toString();
   }
 
   private static JsonObject difference(String field, String label, Object erp, Object mraos, String risk) {
@@ -306,9 +275,5 @@ public final class Reconciliation implements ScheduledJob {
       }
     }
     return erp.toString().equals(mraos.toString());
-  }
-
-  private static OffsetDateTime utc(Instant instant) {
-    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 }
