@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.shareddata.LocalMap;
 
 import java.time.Duration;
@@ -15,6 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * What a node says about the integrations it runs, for the plant's integration status (spec §8.2): each part (a line's
  * MQTT session, an OPC UA endpoint's subscription, a system's outbound path, the node's Kafka producer) reports itself
@@ -23,6 +27,8 @@ import java.util.TreeMap;
  * dies drops out), so any node can tell the status of the whole cluster.
  */
 public final class NodeStatus {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeStatus.class);
 
   /** A part's state, and its color on the spec's Green/Yellow/Red overview. */
   public enum State {
@@ -109,17 +115,24 @@ public final class NodeStatus {
   /** Shares this node's report every {@code period} (it lives three periods); returns the timer. */
   public static long share(Vertx vertx, String node, Duration period) {
     long ttl = period.multipliedBy(3).toMillis();
-    return vertx.setPeriodic(0, period.toMillis(), id -> vertx.sharedData().<String, JsonObject>getAsyncMap(SHARED)
-        .compose(map -> map.put(node, report(vertx, node), ttl)));
+    return vertx.setPeriodic(0, period.toMillis(), id -> shared(vertx)
+        .compose(map -> map.put(node, report(vertx, node), ttl))
+        .onFailure(e -> LOG.warn("Node {} could not share its status with the cluster ({}); it tries again in {}",
+            node, e.getMessage(), period)));
   }
 
   /** Every node's latest report (this node's as of now), by node name. */
   public static Future<Map<String, JsonObject>> nodes(Vertx vertx, String node) {
     Objects.requireNonNull(node);
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(SHARED).compose(map -> map.entries()).map(shared -> {
+    return shared(vertx).compose(AsyncMap::entries).map(shared -> {
       Map<String, JsonObject> all = new TreeMap<>(shared);
       all.put(node, report(vertx, node));
       return all;
     });
+  }
+
+  /** The cluster's map of reports; a failed future (never a throw) when the cluster is gone, as on a dying node. */
+  private static Future<AsyncMap<String, JsonObject>> shared(Vertx vertx) {
+    return Future.<Void>succeededFuture().compose(v -> vertx.sharedData().getAsyncMap(SHARED));
   }
 }
