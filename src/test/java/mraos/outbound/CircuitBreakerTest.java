@@ -1,17 +1,17 @@
 package mraos.outbound;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import mraos.outbound.OutboundFixture.Completed;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import simulators.ErpSimulator;
 import simulators.Fault;
 import testsupport.Api.Response;
+import testsupport.PlantNode;
 import testsupport.TestNode;
 
 import java.time.Duration;
@@ -45,30 +45,20 @@ class CircuitBreakerTest {
 
   static final Duration RESET = Duration.ofSeconds(3);
 
-  static Vertx vertx;
+  @RegisterExtension
+  static final PlantNode plant = PlantNode.start().withErp()
+      .with("outbound.breaker-max-failures", 5)
+      .with("outbound.breaker-reset-timeout", RESET.toMillis() + "ms")
+      .with("outbound.retry.server-error", new JsonArray(Collections.nCopies(8, "200ms")))
+      .with("outbound.retry.network-error", new JsonArray().add("0s").add("300ms").add("600ms"));
+
   static ErpSimulator erp;
   static TestNode node;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    erp = ErpSimulator.start(vertx, 0).await();
-    OutboundFixture.setAsideLeftovers();
-    JsonArray serverError = new JsonArray();
-    for (int i = 0; i < 8; i++) {
-      serverError.add("200ms");
-    }
-    node = TestNode.start(OutboundFixture.config(erp.baseUrl(), Map.of(
-        "outbound.breaker-max-failures", 5,
-        "outbound.breaker-reset-timeout", RESET.toMillis() + "ms",
-        "outbound.retry.server-error", serverError,
-        "outbound.retry.network-error", new JsonArray().add("0s").add("300ms").add("600ms"))));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close().await();
+    erp = plant.erp();
+    node = plant.node();
   }
 
   @BeforeEach

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import simulators.ErpSimulator;
 import simulators.ReceivedRequest;
 import testsupport.Plant;
+import testsupport.PlantNode;
 import testsupport.TestNode;
 import testsupport.Tokens;
 
@@ -46,7 +47,7 @@ class CompletionReportTest {
   static void start() {
     vertx = Vertx.vertx();
     erp = ErpSimulator.start(vertx, 0).await();
-    OutboundFixture.setAsideLeftovers();
+    PlantNode.setAsideLeftoverCalls();
     // the ERP base URL as an operator sets it: MRAOS_ERP_BASE_URL over conf/mraos.yaml's empty erp.base-url
     MraosConfig fromEnvironment = MraosConfig.from(ConfigLoader.load(null, Map.of("MRAOS_ERP_BASE_URL", erp.baseUrl())));
     assertThat(MraosConfig.from(ConfigLoader.load(null, Map.of())).erp().system().connected()).as("not connected by default").isFalse();

@@ -7,7 +7,6 @@ import testsupport.Api.Response;
 import testsupport.Db;
 import testsupport.Plant;
 import testsupport.TestNode;
-import testsupport.TestServices;
 import verticles.erp.ErpRoutes;
 
 import java.time.Duration;
@@ -43,22 +42,6 @@ public final class OutboundFixture {
     config.put("outbound.poll-interval", "100ms");
     config.putAll(extra);
     return config;
-  }
-
-  /**
-   * The test database is shared by every class of the run: calls an earlier class left pending (for a simulator that
-   * is gone) would be sent to this class's ERP and use up its scripted faults. They are set aside before a node starts.
-   */
-  public static void setAsideLeftovers() {
-    TestServices services = TestServices.get();
-    var config = services.nodeConfig();
-    Db db = new Db(config.database().url(), config.database().user(), config.database().password());
-    try {
-      db.exec("UPDATE outbound_messages SET status = 'failed', last_error = 'set aside by a later test class'"
-          + " WHERE status = 'pending'");
-    } catch (IllegalStateException noSchemaYet) {
-      // the first node of the run creates the schema: nothing can be left over yet
-    }
   }
 
   /** A completed work order and the completion report queued for it. */

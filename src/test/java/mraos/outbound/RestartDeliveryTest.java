@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import simulators.ErpSimulator;
 import simulators.Fault;
+import testsupport.PlantNode;
 import testsupport.TestNode;
 
 import java.time.Duration;
@@ -53,7 +54,7 @@ class RestartDeliveryTest {
   @BeforeEach
   void fresh() {
     erp.reset();
-    OutboundFixture.setAsideLeftovers();
+    PlantNode.setAsideLeftoverCalls();
   }
 
   static Map<String, Object> config() {

@@ -1,18 +1,18 @@
 package mraos.outbound;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import mraos.outbound.OutboundFixture.Completed;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import simulators.ErpSimulator;
 import simulators.Fault;
 import simulators.ReceivedRequest;
 import testsupport.KafkaTopic;
+import testsupport.PlantNode;
 import testsupport.TestNode;
 
 import java.time.Duration;
@@ -44,35 +44,28 @@ class RetryByErrorClassTest {
   /** Slack for "immediately" and the upper bounds: poll interval, a loaded 2-core machine. */
   static final long SLACK_MS = 3_000;
 
-  static Vertx vertx;
+  @RegisterExtension
+  static final PlantNode plant = PlantNode.start().withErp().withDeadLetters()
+      .with("outbound.breaker-max-failures", 1000)
+      .with("outbound.retry.unauthorized-retries", 1)
+      .with("outbound.retry.rate-limited-initial", "300ms")
+      .with("outbound.retry.rate-limited-max", "5s")
+      .with("outbound.retry.rate-limited-retries", 3)
+      .with("outbound.retry.not-found", new JsonArray().add("400ms"))
+      .with("outbound.retry.server-error", new JsonArray().add("200ms").add("400ms").add("800ms"))
+      .with("outbound.retry.timeout", new JsonArray().add("300ms").add("600ms"))
+      .with("outbound.retry.network-error", new JsonArray().add("0s").add("300ms").add("600ms"))
+      .with("erp.request-timeout", "1s");
+
   static ErpSimulator erp;
   static TestNode node;
   static KafkaTopic deadLetters;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    erp = ErpSimulator.start(vertx, 0).await();
-    OutboundFixture.setAsideLeftovers();
-    node = TestNode.start(OutboundFixture.config(erp.baseUrl(), Map.of(
-        "outbound.breaker-max-failures", 1000,
-        "outbound.retry.unauthorized-retries", 1,
-        "outbound.retry.rate-limited-initial", "300ms",
-        "outbound.retry.rate-limited-max", "5s",
-        "outbound.retry.rate-limited-retries", 3,
-        "outbound.retry.not-found", new JsonArray().add("400ms"),
-        "outbound.retry.server-error", new JsonArray().add("200ms").add("400ms").add("800ms"),
-        "outbound.retry.timeout", new JsonArray().add("300ms").add("600ms"),
-        "outbound.retry.network-error", new JsonArray().add("0s").add("300ms").add("600ms"),
-        "erp.request-timeout", "1s")));
-    deadLetters = new KafkaTopic(node.config().kafka().bootstrapServers(), "integration-failures");
-  }
-
-  @AfterAll
-  static void stop() {
-    deadLetters.close();
-    node.close();
-    vertx.close().await();
+    erp = plant.erp();
+    node = plant.node();
+    deadLetters = plant.deadLetters();
   }
 
   @BeforeEach

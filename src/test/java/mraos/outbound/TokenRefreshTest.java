@@ -1,22 +1,21 @@
 package mraos.outbound;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import mraos.embedded.EmbeddedIssuer;
 import mraos.outbound.OutboundFixture.Completed;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import simulators.ErpSimulator;
 import simulators.ReceivedRequest;
+import testsupport.PlantNode;
 import testsupport.Ports;
 import testsupport.TestNode;
 import testsupport.Tokens;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static mraos.outbound.OutboundFixture.awaitSettled;
@@ -34,30 +33,24 @@ class TokenRefreshTest {
   static final long LIFETIME_S = 10;
   static final long REFRESH_BEFORE_S = 4;
 
-  static Vertx vertx;
+  @RegisterExtension
+  static final PlantNode plant = PlantNode.start().withErp()
+      // no issuer configured: the node starts the embedded one, with short-lived tokens
+      .with("security.issuer", "")
+      .with("security.embedded-issuer.port", Ports.free())
+      .with("security.embedded-issuer.token-lifetime", LIFETIME_S + "s")
+      .with("outbound.token-refresh-before-expiry", REFRESH_BEFORE_S + "s");
+
   static ErpSimulator erp;
   static TestNode node;
   static Tokens tokens;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    erp = ErpSimulator.start(vertx, 0).await();
-    OutboundFixture.setAsideLeftovers();
-    node = TestNode.start(OutboundFixture.config(erp.baseUrl(), Map.of(
-        // no issuer configured: the node starts the embedded one, with short-lived tokens
-        "security.issuer", "",
-        "security.embedded-issuer.port", Ports.free(),
-        "security.embedded-issuer.token-lifetime", LIFETIME_S + "s",
-        "outbound.token-refresh-before-expiry", REFRESH_BEFORE_S + "s")));
+    erp = plant.erp();
+    node = plant.node();
     EmbeddedIssuer issuer = node.node.embedded().issuer().orElseThrow();
     tokens = new Tokens(issuer);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close().await();
   }
 
   String token(String client, String secret) {

@@ -1,20 +1,20 @@
 package verticles.failures;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import mraos.outbound.OutboundFixture.Completed;
 import mraos.outbound.OutboundFixture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import simulators.ErpSimulator;
 import simulators.Fault;
 import testsupport.Api.Response;
 import testsupport.KafkaTopic;
 import testsupport.Plant;
+import testsupport.PlantNode;
 import testsupport.TestNode;
 import verticles.erp.ErpRoutes;
 
@@ -44,7 +44,11 @@ class FailureReviewApiTest {
 
   static final String API = "/api/v1/integration-failures";
 
-  static Vertx vertx;
+  @RegisterExtension
+  static final PlantNode plant = PlantNode.start().withErp().withDeadLetters()
+      .with("outbound.breaker-max-failures", 1000)
+      .with("outbound.retry.server-error", new JsonArray().add("100ms"));
+
   static ErpSimulator erp;
   static TestNode node;
   static String admin;
@@ -52,21 +56,10 @@ class FailureReviewApiTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    erp = ErpSimulator.start(vertx, 0).await();
-    OutboundFixture.setAsideLeftovers();
-    node = TestNode.start(OutboundFixture.config(erp.baseUrl(), Map.of(
-        "outbound.breaker-max-failures", 1000,
-        "outbound.retry.server-error", new JsonArray().add("100ms"))));
+    erp = plant.erp();
+    node = plant.node();
     admin = node.token("supervisor");
-    deadLetters = new KafkaTopic(node.config().kafka().bootstrapServers(), "integration-failures");
-  }
-
-  @AfterAll
-  static void stop() {
-    deadLetters.close();
-    node.close();
-    vertx.close().await();
+    deadLetters = plant.deadLetters();
   }
 
   @BeforeEach
