@@ -51,7 +51,7 @@ public final class NodeProcess implements AutoCloseable {
     Process process = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         "mraos.node.Main", "--config", file.toString()))
         .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
     NodeProcess node = new NodeProcess(process, config.http().port(), log, config.node().name());
     try {
@@ -77,6 +77,14 @@ public final class NodeProcess implements AutoCloseable {
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Stops it as an operator would (SIGTERM: the node stops cleanly, and with it its embedded services). */
+  public void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
   }
 
   public boolean alive() {

@@ -5,7 +5,7 @@ import mraos.config.MraosConfig;
 import mraos.embedded.EmbeddedDatabase;
 import mraos.embedded.EmbeddedIssuer;
 import mraos.embedded.EmbeddedKafka;
-import mraos.embedded.EmbeddedMqttBroker;
+import mraos.embedded.EmbeddedMosquitto;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real services every test shares, started once per test JVM: PostgreSQL (zonky), a Kafka broker (KRaft) and the
- * OAuth 2.0 issuer, on free loopback ports. Test classes start MRAOS nodes against them with {@link #nodeConfig}.
+ * The real services every test shares, started once per test JVM: PostgreSQL (zonky), a Kafka broker (KRaft), the MES's
+ * MQTT broker (Mosquitto, as a node runs it by default) and the OAuth 2.0 issuer, on free loopback ports. Test classes start MRAOS nodes against them with {@link #nodeConfig}.
  */
 public final class TestServices {
 
@@ -26,7 +26,7 @@ public final class TestServices {
   public final EmbeddedDatabase database;
   public final EmbeddedKafka kafka;
   public final EmbeddedIssuer issuer;
-  public final EmbeddedMqttBroker mqtt;
+  public final EmbeddedMosquitto mqtt;
   private final MraosConfig base;
 
   private TestServices() throws Exception {
@@ -36,7 +36,8 @@ public final class TestServices {
     database = EmbeddedDatabase.start(root.resolve("postgres"), 0, defaults.database().user(), defaults.database().password(),
         true, false);
     kafka = startKafka(root.resolve("kafka"));
-    mqtt = EmbeddedMqttBroker.start(root.resolve("mqtt"), Ports.free());
+    mqtt = EmbeddedMosquitto.start(root.resolve("mqtt"), new EmbeddedMosquitto.Settings(defaults.mqtt().embeddedMosquitto(),
+        Ports.free(), defaults.mqtt().embeddedAutosaveInterval(), defaults.mqtt().embeddedMaxInflight(), 256 * 1024));
     MraosConfig withIssuerPort = defaults.with(Map.of("security.embedded-issuer.port", Ports.free()));
     issuer = EmbeddedIssuer.start(withIssuerPort.security().embeddedIssuer(), defaults.security().audience());
     base = withIssuerPort.with(Map.ofEntries(

@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /**
- * An MQTT broker (Moquette) in this JVM for a node whose configuration names no MES broker. Persistent sessions and
- * their queued QoS 1 messages are kept on disk, so they survive a restart.
+ * The fallback embedded MQTT broker (Moquette, in this JVM) where Eclipse Mosquitto is not installed. Persistent
+ * sessions are kept on disk for a clean restart, but it dies with the node: when the node is killed, what it had
+ * acknowledged and not yet delivered is lost, so {@link EmbeddedMosquitto} is the default.
  */
 public final class EmbeddedMqttBroker implements AutoCloseable {
 

@@ -1,9 +1,11 @@
 package mraos.embedded;
 
+import mraos.config.MqttConfig;
 import mraos.config.MraosConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -11,12 +13,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Starts the embedded stand-ins for whatever the configuration leaves empty (PostgreSQL, Kafka, the OAuth issuer) and
+ * Starts the embedded stand-ins for whatever the configuration leaves empty (PostgreSQL, Kafka, the MQTT broker, the OAuth issuer) and
  * gives back the configuration pointing at them. Closing stops them, last started first.
  */
 public final class EmbeddedServices implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServices.class);
+
+  /** Until the lines' own packet limit is configurable: what Moquette allowed too. */
+  private static final long MESSAGE_SIZE_LIMIT = 256 * 1024;
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private MraosConfig effective;
@@ -52,9 +57,7 @@ public final class EmbeddedServices implements AutoCloseable {
       changes.put("kafka.bootstrap-servers", kafka.bootstrapServers());
     }
     if (config.mqtt().embedded()) {
-      EmbeddedMqttBroker broker = EmbeddedMqttBroker.start(config.node().dataDir().resolve("mqtt"), config.mqtt().embeddedPort());
-      started.push(broker);
-      changes.put("mqtt.url", broker.url());
+      changes.put("mqtt.url", startMqttBroker(config.mqtt(), config.node().dataDir().resolve("mqtt")));
     }
     if (config.security().embeddedIssuerWanted()) {
       issuer = EmbeddedIssuer.start(config.security().embeddedIssuer(), config.security().audience());
@@ -62,6 +65,21 @@ public final class EmbeddedServices implements AutoCloseable {
       changes.put("security.issuer", issuer.issuerUrl());
     }
     effective = changes.isEmpty() ? config : config.with(changes);
+  }
+
+  private String startMqttBroker(MqttConfig mqtt, Path dir) throws Exception {
+    if (EmbeddedMosquitto.installed(mqtt.embeddedMosquitto())) {
+      EmbeddedMosquitto broker = EmbeddedMosquitto.start(dir, new EmbeddedMosquitto.Settings(mqtt.embeddedMosquitto(),
+          mqtt.embeddedPort(), mqtt.embeddedAutosaveInterval(), mqtt.embeddedMaxInflight(), MESSAGE_SIZE_LIMIT));
+      started.push(broker);
+      return broker.url();
+    }
+    LOG.warn("Eclipse Mosquitto is not installed at {} (mqtt.embedded-mosquitto): the embedded MQTT broker is Moquette, "
+        + "inside this JVM. It dies with the node, and what it acknowledged but had not delivered is then lost. For a "
+        + "plant: apt-get install mosquitto, or set mqtt.url to the plant's broker.", mqtt.embeddedMosquitto());
+    EmbeddedMqttBroker broker = EmbeddedMqttBroker.start(dir, mqtt.embeddedPort());
+    started.push(broker);
+    return broker.url();
   }
 
   /** The configuration with the embedded services' addresses filled in. */
