@@ -105,6 +105,11 @@ class KilledNodeTest {
     Ledger ledger = new Ledger(vertx.getOrCreateContext(), brokerUrl, workOrder);
     ledger.start().await(10, TimeUnit.SECONDS);
     long broker = brokerPid().orElseThrow();
+    MqttClientOptions persistent = new MqttClientOptions().setClientId("persistent-watcher").setCleanSession(false);
+    MqttClient watcher = MqttClient.create(vertx, persistent);
+    watcher.connect(config.mqtt().embeddedPort(), "127.0.0.1").await(5, TimeUnit.SECONDS);
+    watcher.subscribe("mes/production/line9/#", 1).await(5, TimeUnit.SECONDS);
+    watcher.disconnect().await();
 
     Thread.sleep(BEFORE_KILL_S * 1000L);
     await("counts applied before the kill").atMost(Duration.ofSeconds(20)).until(() -> produced(workOrder) > 0);
@@ -125,6 +130,10 @@ class KilledNodeTest {
     fresh.connect(config.mqtt().embeddedPort(), "127.0.0.1").await(5, TimeUnit.SECONDS);
     assertThat(Duration.between(before, Instant.now())).as("a new client's CONNACK").isLessThan(Duration.ofSeconds(2));
     fresh.disconnect().await();
+    MqttClient back = MqttClient.create(vertx, persistent);
+    assertThat(back.connect(config.mqtt().embeddedPort(), "127.0.0.1").await(5, TimeUnit.SECONDS).isSessionPresent())
+        .as("a persistent session from before the kill").isTrue();
+    back.disconnect().await();
 
     Thread.sleep(AFTER_RESTART_S * 1000L);
     int sent = ledger.stop().await(60, TimeUnit.SECONDS);

@@ -84,7 +84,9 @@ public final class EmbeddedMosquitto implements AutoCloseable {
       if (!process.isAlive() || Instant.now().isAfter(deadline)) {
         process.destroyForcibly();
         throw new IOException("The embedded MQTT broker (Mosquitto) did not start on 127.0.0.1:" + settings.port()
-            + " (is the port taken?); its log " + dir.resolve("mosquitto.log") + " ends: " + tail(dir.resolve("mosquitto.log")));
+            + ". If the port is taken (by another broker, such as the system's own mosquitto service), set mqtt.url to "
+            + "use that broker or mqtt.embedded-port to another port. Its log " + dir.resolve("mosquitto.log") + " ends: "
+            + tail(dir.resolve("mosquitto.log")));
       }
       Thread.sleep(50);
     }
