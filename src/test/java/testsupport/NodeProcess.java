@@ -87,6 +87,16 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** Sends it SIGINT, as Ctrl-C in its terminal would (to the whole process group there; here to the node only). */
+  public void interrupt() throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+  }
+
+  /** Waits up to that many seconds for the process to end. */
+  public boolean exitedWithin(int seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS);
+  }
+
   public boolean alive() {
     return process.isAlive();
   }

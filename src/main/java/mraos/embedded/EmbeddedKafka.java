@@ -91,6 +91,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   @Override
   public void close() {
+    // the broker's shutdown closes its controller channel twice and warns about it; the node's own Kafka clients are
+    // closed by now, so nothing else of that logger's is lost
+    org.slf4j.Logger networkClient = LoggerFactory.getLogger("org.apache.kafka.clients.NetworkClient");
+    if (networkClient instanceof ch.qos.logback.classic.Logger logback) {
+      logback.setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
     server.shutdown();
     server.awaitShutdown();
   }

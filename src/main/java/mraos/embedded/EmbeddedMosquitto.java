@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,7 @@ public final class EmbeddedMosquitto implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMosquitto.class);
   private static final Duration START_WAIT = Duration.ofSeconds(15);
   private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   /** How the broker runs: its settings, written to {@code mosquitto.conf} in its data folder. */
   public record Settings(Path binary, int port, Duration autosaveInterval, int maxInflight, long messageSizeLimit) {
@@ -73,7 +76,7 @@ public final class EmbeddedMosquitto implements AutoCloseable {
       stop(running.get());
     }
     Files.writeString(conf, wanted);
-    Process process = new ProcessBuilder(settings.binary().toString(), "-c", conf.toString())
+    Process process = new ProcessBuilder(command(settings.binary(), conf))
         .redirectErrorStream(true)
         // a file, not a pipe to this JVM: the broker must not die of a broken pipe when the node is killed
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile()))
@@ -93,6 +96,19 @@ public final class EmbeddedMosquitto implements AutoCloseable {
     LOG.info("Embedded MQTT broker (Mosquitto {}, pid {}) listening on 127.0.0.1:{}, sessions kept in {}; it outlives a "
         + "killed node", settings.binary(), process.pid(), settings.port(), dir.toAbsolutePath());
     return new EmbeddedMosquitto(process.toHandle(), dir, settings.port());
+  }
+
+  /**
+   * Through {@code setsid} where it exists (util-linux; it execs in place, so the pid stays the broker's): in a session
+   * of its own the broker does not get the Ctrl-C meant for the node, which stops it after its lines.
+   */
+  private static List<String> command(Path binary, Path conf) {
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      command.add(SETSID.toString());
+    }
+    command.addAll(List.of(binary.toString(), "-c", conf.toString()));
+    return command;
   }
 
   static String configuration(Path dir, Settings settings) {

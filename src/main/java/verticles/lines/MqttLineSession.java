@@ -82,8 +82,14 @@ final class MqttLineSession {
     }
   }
 
+  /** Leaves the broker for good (the node stops, or the line moves): the session keeps what arrives for the line. */
   void stop() {
-    pause();
+    wanted = false;
+    cancelRetry();
+    if (client != null && client.isConnected()) {
+      LOG.info("Line {}: leaves the MQTT broker; its session there keeps what arrives", lineId);
+      client.disconnect();
+    }
   }
 
   boolean connected() {
@@ -126,7 +132,9 @@ final class MqttLineSession {
     next.publishHandler(message -> onMessage.accept(new Received(message, thisConnection)));
     next.closeHandler(v -> {
       if (client == next) {
-        LOG.warn("Line {}: MQTT connection to {} closed", lineId, config.url());
+        if (wanted) {
+          LOG.warn("Line {}: MQTT connection to {} closed", lineId, config.url());
+        }
         onConnected.accept(false);
         scheduleReconnect();
       }
