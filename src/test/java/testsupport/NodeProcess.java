@@ -48,7 +48,8 @@ public final class NodeProcess implements AutoCloseable {
     Files.writeString(file, json.encodePrettily());
     Path log = dir.resolve("node-process-" + config.node().name() + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+    // in a process group of its own (setsid), so interrupt() can do what Ctrl-C in a terminal does
+    Process process = new ProcessBuilder(List.of("/usr/bin/setsid", java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         "mraos.node.Main", "--config", file.toString()))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -87,9 +88,9 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  /** Sends it SIGINT, as Ctrl-C in its terminal would (to the whole process group there; here to the node only). */
+  /** Sends SIGINT to its whole process group, as Ctrl-C in its terminal does: the node and what it started there. */
   public void interrupt() throws IOException, InterruptedException {
-    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+    new ProcessBuilder("kill", "-INT", "--", "-" + process.pid()).inheritIO().start().waitFor();
   }
 
   /** Waits up to that many seconds for the process to end. */
