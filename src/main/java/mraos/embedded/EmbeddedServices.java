@@ -43,6 +43,9 @@ public final class EmbeddedServices implements AutoCloseable {
 
   private void start(MraosConfig config) throws Exception {
     Map<String, Object> changes = new LinkedHashMap<>();
+    if (config.database().embedded() || config.kafka().embedded() || config.mqtt().embedded()) {
+      started.push(DataFolderLock.take(config.node().dataDir(), config.http().port()));
+    }
     if (config.database().embedded()) {
       EmbeddedDatabase db = EmbeddedDatabase.start(config.node().dataDir().resolve("postgres"),
           config.database().embeddedPort(), config.database().user(), config.database().password(), false,
