@@ -32,6 +32,8 @@ import java.util.Set;
  */
 final class LineBatch {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LineBatch.class);
+
   /** Work orders a line remembers as known before it starts over. */
   static final int KNOWN_ORDERS_KEPT = 100_000;
 
@@ -217,13 +219,19 @@ final class LineBatch {
 
   private Future<Void> deadLetters(SqlConnection tx, List<MesMessage> messages) {
     Future<Void> chain = Future.succeededFuture();
+    Refused first = null;
     for (MesMessage m : messages) {
       if (m instanceof Refused r) {
+        first = first == null ? r : first;
         refused++;
         IntegrationFailure failure = IntegrationFailure.forReview(context.now(), r.integrationType(), "inbound", "MES",
             r.original().put("line_id", context.lineId()), IntegrationFailure.VALIDATION_ERROR, r.reason(), null);
         chain = chain.compose(v -> context.failures().record(tx, failure)).mapEmpty();
       }
+    }
+    if (first != null) { // a line per batch, not per message: a flood of bad messages does not flood the log
+      LOG.warn("Line {}: {} message(s) kept as dead letters ({}: {}{})", context.lineId(), refused, first.integrationType(),
+          first.reason(), refused > 1 ? "; ..." : "");
     }
     return chain;
   }

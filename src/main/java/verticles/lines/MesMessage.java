@@ -11,10 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the MES tells a line: a production count, a quality inspection, a downtime event (MQTT, spec §4.2.1) or a
- * machine's status (OPC UA), read and checked (spec §4.4: known machine, timestamp within the allowed age, defaults for
- * missing optional fields, the MES's status names mapped as §4.3 says). A message that fails a check is a
- * {@link Refused}: it becomes a dead letter carrying the original.
+ * What the MES tells a line: a production count, a quality inspection, a downtime event (MQTT, spec §4.2.1, read by
+ * {@link MqttMessages}) or a machine's status (OPC UA), read and checked (spec §4.4: known machine, timestamp within the
+ * allowed age, defaults for missing optional fields, the MES's status names mapped as §4.3 says). A message that fails a
+ * check is a {@link Refused}: it becomes a dead letter carrying the original as received.
  */
 public sealed interface MesMessage {
 
