@@ -60,6 +60,7 @@ class NodeStopTest {
           Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 2)));
       assertThat(created.status()).as(created.toString()).isEqualTo(200);
       String workOrder = created.json().getString("mraos_work_order_id");
+      Plant.start(node, workOrder, "M-203"); // before the gateway goes: the start is an API call
 
       VertxInternal nodeVertx = (VertxInternal) node.node.vertx();
       List<String> gateway = nodeVertx.deploymentManager().deployments().stream()

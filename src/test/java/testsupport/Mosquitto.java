@@ -32,7 +32,7 @@ public final class Mosquitto implements AutoCloseable {
           + " (Debian: apt-get install mosquitto). .ci/run installs it.");
     }
     Mosquitto mosquitto = new Mosquitto(dir, new EmbeddedMosquitto.Settings(defaults.embeddedMosquitto(), port,
-        defaults.embeddedAutosaveInterval(), defaults.embeddedMaxInflight(), 256 * 1024));
+        defaults.embeddedAutosaveInterval(), defaults.embeddedMaxInflight(), defaults.maxPacketSize()));
     mosquitto.broker = EmbeddedMosquitto.start(dir, mosquitto.settings);
     return mosquitto;
   }

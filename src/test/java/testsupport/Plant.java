@@ -24,6 +24,18 @@ public final class Plant {
     return material;
   }
 
+  /**
+   * A supervisor starts the work order on the machine (spec §4.2.2): the MES's counts and inspections for it are applied
+   * from now on, from that machine only.
+   */
+  public static void start(TestNode node, String workOrderId, String machineId) {
+    Api.Response started = node.api.postJson("/api/v1/work-orders/" + workOrderId + "/start", node.token("supervisor"),
+        new JsonObject().put("machine_id", machineId).put("operator_id", "O-" + machineId.substring(2)));
+    if (started.status() / 100 != 2) {
+      throw new IllegalStateException("the work order was not started: " + started);
+    }
+  }
+
   public static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
   }

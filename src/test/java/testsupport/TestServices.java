@@ -37,7 +37,7 @@ public final class TestServices {
         true, false);
     kafka = startKafka(root.resolve("kafka"));
     mqtt = EmbeddedMosquitto.start(root.resolve("mqtt"), new EmbeddedMosquitto.Settings(defaults.mqtt().embeddedMosquitto(),
-        Ports.free(), defaults.mqtt().embeddedAutosaveInterval(), defaults.mqtt().embeddedMaxInflight(), 256 * 1024));
+        Ports.free(), defaults.mqtt().embeddedAutosaveInterval(), defaults.mqtt().embeddedMaxInflight(), defaults.mqtt().maxPacketSize()));
     MraosConfig withIssuerPort = defaults.with(Map.of("security.embedded-issuer.port", Ports.free()));
     issuer = EmbeddedIssuer.start(withIssuerPort.security().embeddedIssuer(), defaults.security().audience());
     base = withIssuerPort.with(Map.ofEntries(

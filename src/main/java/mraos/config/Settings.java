@@ -93,6 +93,41 @@ public final class Settings {
     return array.stream().map(v -> parseDuration(v, name(key))).toList();
   }
 
+  /** A size: "256KB", "16MB", "1GB" (binary: KB = 1024 bytes), "512B", or a number of bytes; between {@code min} and
+   * {@code max} bytes (both included). */
+  public long bytes(String key, long min, long max) {
+    long n = parseBytes(section.getValue(key), name(key));
+    if (n < min || n > max) {
+      throw new IllegalArgumentException("Configuration " + name(key) + "=" + section.getValue(key) + " must lie between "
+          + min + " and " + max + " bytes");
+    }
+    return n;
+  }
+
+  private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
+
+  static long parseBytes(Object value, String key) {
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.longValue() >= 0) {
+      return n.longValue();
+    }
+    Matcher m = value instanceof String text ? BYTES.matcher(text.trim()) : null;
+    if (m == null || !m.matches()) {
+      throw new IllegalArgumentException("Configuration " + key + " must be a size such as 512B, 256KB, 16MB or a number of"
+          + " bytes (found " + value + ")");
+    }
+    long amount = Long.parseLong(m.group(1));
+    int shift = switch (m.group(2) == null ? "B" : m.group(2).toUpperCase(java.util.Locale.ROOT)) {
+      case "KB" -> 10;
+      case "MB" -> 20;
+      case "GB" -> 30;
+      default -> 0;
+    };
+    if (amount > (Long.MAX_VALUE >> shift)) {
+      throw new IllegalArgumentException("Configuration " + key + "=" + value + " is too large");
+    }
+    return amount << shift;
+  }
+
   /** A secret: the value itself, or when {@code <key>-file} names a file, that file's content (trimmed). */
   public String secret(String key) {
     String file = section.containsKey(key + "-file") ? string(key + "-file").trim() : "";

@@ -27,7 +27,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     this.port = port;
   }
 
-  public static EmbeddedMqttBroker start(Path dataDir, int port) throws IOException {
+  public static EmbeddedMqttBroker start(Path dataDir, int port, int maxMessageSize) throws IOException {
     Files.createDirectories(dataDir);
     Properties props = new Properties();
     props.setProperty("host", "127.0.0.1");
@@ -37,7 +37,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     props.setProperty("persistence_enabled", "true");
     props.setProperty("data_path", dataDir.toAbsolutePath().toString());
     props.setProperty("telemetry_enabled", "false");
-    props.setProperty("netty.mqtt.message_size", String.valueOf(256 * 1024));
+    props.setProperty("netty.mqtt.message_size", String.valueOf(maxMessageSize));
     props.setProperty("buffer_flush_millis", "0"); // write each packet out at once: acknowledgements are on the hot path
     Server server = new Server();
     server.startServer(new MemoryConfig(props));

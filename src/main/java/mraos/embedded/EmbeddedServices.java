@@ -20,9 +20,6 @@ public final class EmbeddedServices implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServices.class);
 
-  /** Until the lines' own packet limit is configurable: what Moquette allowed too. */
-  private static final long MESSAGE_SIZE_LIMIT = 256 * 1024;
-
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private MraosConfig effective;
   private EmbeddedIssuer issuer;
@@ -73,14 +70,14 @@ public final class EmbeddedServices implements AutoCloseable {
   private String startMqttBroker(MqttConfig mqtt, Path dir) throws Exception {
     if (EmbeddedMosquitto.installed(mqtt.embeddedMosquitto())) {
       EmbeddedMosquitto broker = EmbeddedMosquitto.start(dir, new EmbeddedMosquitto.Settings(mqtt.embeddedMosquitto(),
-          mqtt.embeddedPort(), mqtt.embeddedAutosaveInterval(), mqtt.embeddedMaxInflight(), MESSAGE_SIZE_LIMIT));
+          mqtt.embeddedPort(), mqtt.embeddedAutosaveInterval(), mqtt.embeddedMaxInflight(), mqtt.maxPacketSize()));
       started.push(broker);
       return broker.url();
     }
     LOG.warn("Eclipse Mosquitto is not installed at {} (mqtt.embedded-mosquitto): the embedded MQTT broker is Moquette, "
         + "inside this JVM. It dies with the node, and what it acknowledged but had not delivered is then lost. For a "
         + "plant: apt-get install mosquitto, or set mqtt.url to the plant's broker.", mqtt.embeddedMosquitto());
-    EmbeddedMqttBroker broker = EmbeddedMqttBroker.start(dir, mqtt.embeddedPort());
+    EmbeddedMqttBroker broker = EmbeddedMqttBroker.start(dir, mqtt.embeddedPort(), mqtt.maxPacketSize());
     started.push(broker);
     return broker.url();
   }

@@ -42,12 +42,22 @@ public final class Json {
     return text == null || text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\ufffd');
   }
 
-  /** The same for JSON; {@code encoded} is the JSON's text (callers usually have it already). */
+  /** An escaped U+0000 in JSON text: backslash, u0000, after an even number of backslashes (an escaped backslash is none). */
+  private static final java.util.regex.Pattern ESCAPED_NUL = java.util.regex.Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
+
+  /**
+   * The same for JSON; {@code encoded} is the JSON's text (callers usually have it already). Only the escape of U+0000
+   * changes: a string holding the six characters backslash-u-0-0-0-0 (escaped in JSON as a backslash pair) is kept.
+   */
   public static Object storable(Object json, String encoded) {
     if (!encoded.contains("\\u0000")) {
       return json;
     }
-    String clean = encoded.replace("\\u0000", "\\ufffd");
+    java.util.regex.Matcher nul = ESCAPED_NUL.matcher(encoded);
+    if (!nul.find()) {
+      return json;
+    }
+    String clean = nul.replaceAll("$1\\\\ufffd");
     return json instanceof io.vertx.core.json.JsonArray ? new io.vertx.core.json.JsonArray(clean)
         : new io.vertx.core.json.JsonObject(clean);
   }

@@ -31,14 +31,24 @@ public interface WorkOrders {
   /** Which of these work orders MRAOS holds (they are never deleted). */
   Future<Set<String>> known(SqlClient db, Collection<String> workOrderIds);
 
-  /** Applies a line's counts in the caller's transaction, as one statement; the orders they moved. */
-  Future<List<OrderProgress>> count(SqlClient tx, ProducedCounts counts);
+  /**
+   * How these work orders run ({@link OrderRun}), read with a share lock in the caller's transaction (a completion or
+   * cancellation waits for it); those MRAOS does not hold are absent.
+   */
+  Future<Map<String, OrderRun>> runs(SqlClient tx, Collection<String> workOrderIds);
+
+  /**
+   * Applies a line's counts in the caller's transaction, as one statement: a count is applied only if its order runs on
+   * its machine ({@link OrderRun}) and had not reached its quantity before it, in the batch's order; the orders moved
+   * and the counts refused.
+   */
+  Future<CountOutcome> count(SqlClient tx, ProducedCounts counts);
 
   /**
    * Applies a line's counts (all for orders {@link #known}) through the node's shared writer: batches of several lines
    * that wait meanwhile go in one statement, each in its own implicit transaction; the orders this batch moved.
    */
-  Future<List<OrderProgress>> countShared(ProducedCounts counts);
+  Future<CountOutcome> countShared(ProducedCounts counts);
 
   /** Adds a batch's new inspections to their orders' quality figures, in the caller's transaction. */
   Future<Void> inspected(SqlClient tx, List<InspectionTally> tallies, Instant at);

@@ -118,8 +118,8 @@ public final class LineVerticle extends VerticleBase {
     if (stopping || !lease.held()) {
       return; // not acknowledged: the broker gives it to whoever runs the line next
     }
-    writer.enqueue(MesMessage.fromMqtt(received.message().topicName(), received.message().payload(), lineId, machines,
-        clock.instant(), config.lines().maxMessageAge()), received, null);
+    writer.enqueue(MqttMessages.read(received.message().topicName(), received.message().payload(), lineId, machines,
+        clock.instant(), config.lines().maxMessageAge(), config.mqtt().maxMessageSize()), received, null);
   }
 
   /**
@@ -133,10 +133,9 @@ public final class LineVerticle extends VerticleBase {
       request.fail(503, "Line " + lineId + " is being handed over; retry in a moment");
       return;
     }
-    Object payload = request.body().getValue("payload");
-    Buffer bytes = payload instanceof JsonObject json ? json.toBuffer() : Buffer.buffer(String.valueOf(payload));
-    MesMessage message = MesMessage.fromMqtt(request.body().getString("topic"), bytes, lineId, machines, clock.instant(),
-        NO_AGE_LIMIT);
+    Buffer bytes = MesOriginal.payloadOf(request.body());
+    MesMessage message = MqttMessages.read(request.body().getString("topic"), bytes, lineId, machines, clock.instant(),
+        NO_AGE_LIMIT, config.mqtt().maxMessageSize());
     if (message instanceof MesMessage.Refused refused) {
       request.fail(400, refused.reason());
       return;

@@ -59,6 +59,7 @@ final class LineWriter {
   private final Map<String, Instant> statusTimes;
   private final Set<String> knownOrders = new HashSet<>();
   private final LineBacklog pending;
+  private final BatchSettlement settlement;
   /** Which work orders' progress events are due, and the figures held back ({@code lines.progress-interval}). */
   private final ProgressThrottle progress;
   private boolean flushing;
@@ -85,6 +86,7 @@ final class LineWriter {
     this.statusTimes = statusTimes;
     this.progress = new ProgressThrottle(settings.progressInterval());
     this.pending = new LineBacklog(settings, session, meters.held());
+    this.settlement = new BatchSettlement(lineId, setup.clock(), pending, session, lease, meters);
   }
 
   /** Reading is paused (the buffer is full while PostgreSQL is away). */
@@ -250,22 +252,6 @@ final class LineWriter {
     if (isolate > 0) {
       isolate--;
     }
-    long now = System.nanoTime();
-    if (!batch.isEmpty()) {
-      meters.batchSizes().record(batch.size());
-    }
-    for (LineBacklog.Pending p : batch) {
-      if (p.received() != null && (!lease.held() || !session.ack(p.received()))) {
-        LOG.debug("Line {}: not acknowledged (the lock or connection {} is gone; the broker delivers it again)", lineId,
-            p.received().connection());
-      }
-      if (p.retried() != null) {
-        p.retried().tryComplete(new JsonObject().put("applied", p.message().integrationType())
-            .put("machine_id", p.message().machineId()).put("timestamp", p.message().timestamp().toString()));
-      } else {
-        meters.commitLatency().record(now - p.arrivedNanos(), TimeUnit.NANOSECONDS);
-      }
-    }
     progress.written(carried, outcome.progress(), started);
     statuses.putAll(outcome.machineStatuses());
     statusTimes.putAll(outcome.statusTimes());
@@ -277,6 +263,7 @@ final class LineWriter {
     if (!outcome.live().isEmpty() || outcome.refused() > 0 || !carried.isEmpty()) {
       Outbox.wakeUp(vertx.eventBus());
     }
+    settlement.committed(batch, outcome.refusals());
     completions.complete(outcome.completionsDue());
   }
 
@@ -292,12 +279,7 @@ final class LineWriter {
       return;
     }
     if (dataError && batch.size() == 1) {
-      LineBacklog.Pending only = batch.get(0);
-      MesMessage m = only.message();
-      LOG.error("Line {}: PostgreSQL refuses a message ({}); it becomes a dead letter", lineId, cause.getMessage());
-      pending.putFirst(new LineBacklog.Pending(new MesMessage.Refused(m.machineId(), setup.clock().instant(), m.integrationType(),
-          "PostgreSQL refused it: " + cause.getMessage(), new JsonObject().put("message", String.valueOf(m))), only.received(),
-          null, only.arrivedNanos()));
+      settlement.refusedByDatabase(batch.get(0), cause);
       return;
     }
     if (dataError) {

@@ -33,13 +33,18 @@ public final class MesFailureRetry implements FailureRetry {
   public Future<JsonObject> retry(Context context, IntegrationFailure failure, JsonObject message) {
     Object payload = message.getValue("payload");
     String topic = message.getValue("topic") instanceof String t ? t : null;
-    Matcher m = topic == null ? null : MesMessage.TOPIC.matcher(topic);
-    if (m == null || !m.matches() || payload == null) {
+    Matcher m = topic == null ? null : MqttMessages.TOPIC.matcher(topic);
+    if (m == null || !MqttMessages.mesTopic(m) || payload == null) {
       return Future.failedFuture(ApiError.badRequest("A retried MES message needs the MQTT topic it came on (e.g. "
           + "mes/production/line2/machine/M-203/count) and its payload: {\"topic\": ..., \"payload\": {...}}"));
     }
+    if (Boolean.TRUE.equals(message.getValue("payload_truncated"))) {
+      return Future.failedFuture(ApiError.badRequest("Only the first part of this message's payload was kept (it had "
+          + message.getValue("payload_size") + " bytes): retry it with a corrected payload"));
+    }
     String line = m.group(2);
-    JsonObject request = new JsonObject().put("topic", topic).put("payload", payload).put("failure_id", failure.failureId());
+    JsonObject request = new JsonObject().put("topic", topic).put("payload", payload)
+        .put("payload_encoding", message.getValue("payload_encoding")).put("failure_id", failure.failureId());
     Duration timeout = context.config().lines().deadLetterRetryTimeout();
     return context.vertx().eventBus().<JsonObject>request(Addresses.lineRetry(line), request,
             new DeliveryOptions().setSendTimeout(timeout.toMillis()))

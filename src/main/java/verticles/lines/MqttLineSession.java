@@ -18,9 +18,11 @@ import java.util.function.Consumer;
 
 /**
  * A line's session on the MES's MQTT broker: client id {@code <prefix>-<line>}, clean session off (the broker keeps
- * what arrives while the line is away, or moving to another node), QoS 1 subscriptions to the line's count, inspection
- * and downtime topics, and no automatic acknowledgement: a message is acknowledged only when its effect is committed.
- * Reconnects with the configured backoff (spec §4.4). Used on its owner's event loop only.
+ * what arrives while the line is away, or moving to another node), QoS 1 subscriptions to the line's whole production,
+ * quality and downtime trees (so a message on a topic of the wrong shape reaches the line and becomes a dead letter,
+ * instead of being acknowledged by the broker and dropped for want of a subscriber), and no automatic acknowledgement: a
+ * message is acknowledged only when its effect is committed. Reconnects with the configured backoff (spec §4.4). Used on
+ * its owner's event loop only.
  */
 final class MqttLineSession {
 
@@ -50,12 +52,23 @@ final class MqttLineSession {
     this.onConnected = onConnected;
   }
 
+  /** What a line subscribes to: its three trees whole ({@code #} also matches the line's level itself). */
   static Map<String, Integer> topics(String lineId) {
     Map<String, Integer> topics = new LinkedHashMap<>();
-    topics.put("mes/production/" + lineId + "/machine/+/count", MqttQoS.AT_LEAST_ONCE.value());
-    topics.put("mes/quality/" + lineId + "/machine/+/inspection", MqttQoS.AT_LEAST_ONCE.value());
-    topics.put("mes/downtime/" + lineId + "/machine/+/event", MqttQoS.AT_LEAST_ONCE.value());
+    topics.put("mes/production/" + lineId + "/#", MqttQoS.AT_LEAST_ONCE.value());
+    topics.put("mes/quality/" + lineId + "/#", MqttQoS.AT_LEAST_ONCE.value());
+    topics.put("mes/downtime/" + lineId + "/#", MqttQoS.AT_LEAST_ONCE.value());
     return topics;
+  }
+
+  /**
+   * What a line subscribed to before it took its whole trees. The broker keeps a persistent session's subscriptions, so
+   * a session made by an older MRAOS still has these: they are dropped after each subscription (after, so that nothing
+   * published in between finds no subscription; a message both match meanwhile may come twice and is applied once).
+   */
+  static List<String> narrowerTopics(String lineId) {
+    return List.of("mes/production/" + lineId + "/machine/+/count", "mes/quality/" + lineId + "/machine/+/inspection",
+        "mes/downtime/" + lineId + "/machine/+/event");
   }
 
   /** Connects now and keeps reconnecting until {@link #stop()} or {@link #pause()}. */
@@ -121,7 +134,7 @@ final class MqttLineSession {
         .setCleanSession(false)
         .setAutoKeepAlive(true)
         .setKeepAliveInterval((int) Math.max(1, config.keepAlive().toSeconds()))
-        .setMaxMessageSize(256 * 1024)
+        .setMaxMessageSize(config.maxPacketSize()) // larger messages are read, and refused (mqtt.max-message-size)
         .setMaxInflightQueue(65_535);
     options.setAutoAck(false); // acknowledged after commit, by ack()
     if (!config.username().isEmpty()) {
@@ -142,6 +155,7 @@ final class MqttLineSession {
     client = next;
     next.connect(uri.getPort() > 0 ? uri.getPort() : 1883, uri.getHost())
         .compose(ack -> next.subscribe(topics(lineId)))
+        .compose(subscribed -> next.unsubscribe(narrowerTopics(lineId)))
         .onComplete(ar -> {
           connecting = false;
           if (ar.succeeded()) {

@@ -10,13 +10,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import mraos.db.BatchedStatements;
 import mraos.metrics.Meters;
-import mraos.workorders.OrderProgress;
+import mraos.workorders.CountOutcome;
 import mraos.workorders.ProducedCounts;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The node's writer of batches of counts, shared by the lines this node runs ({@link BatchedStatements}). A line hands
@@ -28,11 +25,11 @@ import java.util.Map;
  * alone, so one line's bad data fails only that line's batch. Thread-safe: lines call it from their own event loops,
  * and each gets its answer on its own.
  */
-final class CountsWriter implements Shareable, BatchedStatements.Statement<ProducedCounts, List<OrderProgress>> {
+final class CountsWriter implements Shareable, BatchedStatements.Statement<ProducedCounts, CountOutcome> {
 
   private final Pool pool;
   private final String topic;
-  private final BatchedStatements<ProducedCounts, List<OrderProgress>> statements;
+  private final BatchedStatements<ProducedCounts, CountOutcome> statements;
 
   CountsWriter(Pool pool, String topic, int statementsInFlight, MeterRegistry meters) {
     this.pool = pool;
@@ -53,9 +50,9 @@ final class CountsWriter implements Shareable, BatchedStatements.Statement<Produ
 
   /**
    * Writes a line's batch (with the next statement, or at once if one is to spare), and answers on the caller's context
-   * with the orders that batch moved.
+   * with the orders that batch moved and the counts refused.
    */
-  Future<List<OrderProgress>> write(ProducedCounts counts) {
+  Future<CountOutcome> write(ProducedCounts counts) {
     return statements.write(counts);
   }
 
@@ -64,13 +61,9 @@ final class CountsWriter implements Shareable, BatchedStatements.Statement<Produ
     return pool.preparedQuery(ProductionCounts.STATEMENT).execute(ProductionCounts.params(batches, topic));
   }
 
-  /** Each batch gets the orders its line moved. */
+  /** Each batch gets the orders its line moved and its counts refused. */
   @Override
-  public List<List<OrderProgress>> answers(List<ProducedCounts> batches, RowSet<Row> rows) {
-    Map<String, List<OrderProgress>> byLine = new HashMap<>();
-    for (Row row : rows) {
-      byLine.computeIfAbsent(row.getString("reporting_line"), l -> new ArrayList<>()).add(ProductionCounts.progress(row));
-    }
-    return batches.stream().map(b -> byLine.getOrDefault(b.lineId(), List.of())).toList();
+  public List<CountOutcome> answers(List<ProducedCounts> batches, RowSet<Row> rows) {
+    return batches.stream().map(b -> ProductionCounts.outcome(rows, b.lineId())).toList();
   }
 }

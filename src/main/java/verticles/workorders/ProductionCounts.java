@@ -5,7 +5,9 @@ import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
 import mraos.events.Envelope;
 import mraos.events.Outbox;
+import mraos.workorders.CountOutcome;
 import mraos.workorders.OrderProgress;
+import mraos.workorders.OrderRun;
 import mraos.workorders.ProducedCounts;
 
 import java.time.Instant;
@@ -29,19 +31,41 @@ final class ProductionCounts {
    * recorded; $11 topic, $12 envelope timestamp; per work order counted $13 its id, $14 a message id, $15 whether its
    * progress interval has passed and $16 the status of its last event; $17/$18/$19 other orders whose held progress
    * event is now due, their message ids and lines. An order's event is written when its interval has passed, its status
-   * changed, or it reached its quantity ({@code published}); rows: the orders moved, with the line whose counts moved
-   * them ({@code reporting_line}).
+   * changed, or it reached its quantity ({@code published}).
+   * <p>
+   * A count not logged before is applied only if its order runs on its machine ({@link OrderRun}: read under a row lock,
+   * so a completion or cancellation committed meanwhile is seen) and had not reached its quantity before it, counting
+   * the batch's earlier counts in their order ({@code before}); the others are refused.
+   * <p>
+   * Rows ({@code kind}): 'moved', an order the counts moved, with the line whose counts moved it ({@code reporting_line});
+   * 'refused', a count not applied, with its key, its order's state and the line it came from.
    */
   static final String STATEMENT = """
       WITH input AS (
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::numeric[],
-                             $8::timestamptz[], $9::text[])
-          AS t(dedup_key, work_order_id, machine_id, units, cumulative, quality_status, cycle_time, produced_at, line_id)
+                             $8::timestamptz[], $9::text[]) WITH ORDINALITY
+          AS t(dedup_key, work_order_id, machine_id, units, cumulative, quality_status, cycle_time, produced_at, line_id, n)
+      ), orders AS (
+        SELECT w.work_order_id, w.status, w.machine_id, w.quantity_produced, w.quantity_ordered
+          FROM work_orders w WHERE w.work_order_id IN (SELECT work_order_id FROM input)
+         ORDER BY w.work_order_id FOR NO KEY UPDATE
+      ), fresh AS (
+        SELECT i.*, o.status, o.machine_id AS order_machine, o.quantity_produced AS produced, o.quantity_ordered AS ordered,
+               COALESCE(o.status IN ('scheduled', 'in_progress') AND o.machine_id = i.machine_id, false) AS running
+          FROM input i LEFT JOIN orders o ON o.work_order_id = i.work_order_id
+         WHERE NOT EXISTS (SELECT 1 FROM production_logs p WHERE p.dedup_key = i.dedup_key)
+      ), judged AS (
+        SELECT f.*, f.running AND f.produced + COALESCE(sum(f.units) FILTER (WHERE f.running) OVER (PARTITION BY f.work_order_id
+                   ORDER BY f.n ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) < f.ordered AS accepted,
+               f.produced + COALESCE(sum(f.units) FILTER (WHERE f.running) OVER (PARTITION BY f.work_order_id
+                   ORDER BY f.n ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+          FROM fresh f
       ), logged AS (
         INSERT INTO production_logs (dedup_key, work_order_id, machine_id, line_id, units_produced, cumulative_units,
             quality_status, cycle_time_seconds, produced_at, recorded_at)
         SELECT dedup_key, work_order_id, machine_id, line_id, units, cumulative, quality_status, cycle_time, produced_at, $10
-          FROM input
+          FROM judged WHERE accepted
+         ORDER BY n
         ON CONFLICT (dedup_key) DO NOTHING
         RETURNING work_order_id, machine_id, line_id, units_produced, produced_at
       ), totals AS (
@@ -77,7 +101,14 @@ final class ProductionCounts {
           JOIN work_orders u ON u.work_order_id = ids.work_order_id
          ORDER BY ids.n
       )
-      SELECT * FROM chosen""".formatted(Outbox.APPEND, ProgressEvent.envelope("u", "u.message_id", "$12", "u.reporting_line"),
+      SELECT 'moved' AS kind, c.work_order_id, c.erp_work_order_id, c.quantity_produced, c.quantity_ordered,
+             c.progress_percentage, c.status, c.reporting_line, c.published, NULL::text AS dedup_key,
+             NULL::text AS order_machine, NULL::text AS count_machine
+        FROM chosen c
+      UNION ALL
+      SELECT 'refused', j.work_order_id, NULL, j.before, j.ordered, NULL, j.status, j.line_id, NULL, j.dedup_key,
+             j.order_machine, j.machine_id
+        FROM judged j WHERE NOT j.accepted""".formatted(Outbox.APPEND, ProgressEvent.envelope("u", "u.message_id", "$12", "u.reporting_line"),
       ProgressEvent.envelope("u", "ids.message_id", "$12", "ids.line_id"));
 
   private ProductionCounts() {
@@ -125,6 +156,28 @@ final class ProductionCounts {
         .addArrayOfString(carried.toArray(String[]::new))
         .addArrayOfString(column(carried, id -> Envelope.messageId(now), String[]::new))
         .addArrayOfString(carriedLines.toArray(String[]::new));
+  }
+
+  /** The statement's rows as what it made of the counts (those of every line in it, when {@code line} is null). */
+  static CountOutcome outcome(Iterable<Row> rows, String line) {
+    List<OrderProgress> moved = new ArrayList<>();
+    List<CountOutcome.Refusal> refused = new ArrayList<>();
+    for (Row row : rows) {
+      if (line != null && !line.equals(row.getString("reporting_line"))) {
+        continue;
+      }
+      if ("moved".equals(row.getString("kind"))) {
+        moved.add(progress(row));
+      } else {
+        String order = row.getString("work_order_id");
+        String why = new OrderRun(order, row.getString("status"), row.getString("order_machine"))
+            .refusal(row.getString("count_machine"));
+        refused.add(new CountOutcome.Refusal(row.getString("dedup_key"), why != null ? why
+            : OrderRun.reachedQuantity(order, row.getBigDecimal("quantity_produced").stripTrailingZeros().toPlainString(),
+                row.getBigDecimal("quantity_ordered").stripTrailingZeros().toPlainString())));
+      }
+    }
+    return new CountOutcome(moved, refused);
   }
 
   /** A statement row as the order it moved. */

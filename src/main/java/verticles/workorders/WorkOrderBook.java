@@ -15,7 +15,8 @@ import mraos.workorders.CompletionRequest;
 import mraos.workorders.InspectionTally;
 import mraos.workorders.IntakeOutcome;
 import mraos.workorders.OrderChange;
-import mraos.workorders.OrderProgress;
+import mraos.workorders.CountOutcome;
+import mraos.workorders.OrderRun;
 import mraos.workorders.ProducedCounts;
 import mraos.workorders.WorkOrder;
 import mraos.workorders.WorkOrders;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,10 @@ public final class WorkOrderBook implements WorkOrders {
   }
 
   static final String KNOWN = "SELECT work_order_id FROM work_orders WHERE work_order_id = ANY($1)";
+
+  static final String RUNS = """
+      SELECT work_order_id, status, machine_id FROM work_orders WHERE work_order_id = ANY($1)
+       ORDER BY work_order_id FOR SHARE""";
 
   static final String QUALITY = """
       UPDATE work_orders w
@@ -102,17 +108,23 @@ public final class WorkOrderBook implements WorkOrders {
   }
 
   @Override
-  public Future<List<OrderProgress>> count(SqlClient tx, ProducedCounts batch) {
-    return tx.preparedQuery(ProductionCounts.STATEMENT).execute(ProductionCounts.params(List.of(batch), workOrdersTopic))
-        .map(rows -> {
-          List<OrderProgress> moved = new java.util.ArrayList<>();
-          rows.forEach(row -> moved.add(ProductionCounts.progress(row)));
-          return moved;
-        });
+  public Future<Map<String, OrderRun>> runs(SqlClient tx, Collection<String> workOrderIds) {
+    return tx.preparedQuery(RUNS).execute(Tuple.of(workOrderIds.toArray(String[]::new))).map(rows -> {
+      Map<String, OrderRun> runs = new HashMap<>();
+      rows.forEach(row -> runs.put(row.getString("work_order_id"), new OrderRun(row.getString("work_order_id"),
+          row.getString("status"), row.getString("machine_id"))));
+      return runs;
+    });
   }
 
   @Override
-  public Future<List<OrderProgress>> countShared(ProducedCounts batch) {
+  public Future<CountOutcome> count(SqlClient tx, ProducedCounts batch) {
+    return tx.preparedQuery(ProductionCounts.STATEMENT).execute(ProductionCounts.params(List.of(batch), workOrdersTopic))
+        .map(rows -> ProductionCounts.outcome(rows, null));
+  }
+
+  @Override
+  public Future<CountOutcome> countShared(ProducedCounts batch) {
     return counts.write(batch);
   }
 

@@ -79,7 +79,7 @@ class NodeDeathFailoverTest {
   void aKilledNodesLinesMoveToTheSurvivorAndEveryCountIsAppliedExactlyOnce() throws Exception {
     String line = doomed.singletonsHere().stream().filter(s -> s.startsWith("line-")).findFirst().orElseThrow().substring("line-".length());
     String machine = "M-" + line.substring("line".length()) + "01";
-    String workOrder = workOrder();
+    String workOrder = workOrder(machine);
 
     int cumulative = publish(line, machine, workOrder, 0, 100);
     await("counted by the node that runs " + line).atMost(Duration.ofSeconds(20)).until(() -> produced(workOrder) == 100);
@@ -106,7 +106,8 @@ class NodeDeathFailoverTest {
         .until(() -> !survivor.status.now().getJsonObject("nodes").containsKey(doomed.name));
   }
 
-  private static String workOrder() {
+  /** A work order a supervisor started on the machine. */
+  private static String workOrder(String machine) {
     String material = Plant.unique("MAT");
     String erp = survivor.token("erp-connector");
     survivor.api.postJson(ErpRoutes.MATERIALS, erp, Plant.materials(Plant.material(material, "A-1", "Panel")));
@@ -114,7 +115,9 @@ class NodeDeathFailoverTest {
     event.getJsonObject("work_order").put("quantity_ordered", 100_000);
     Response created = survivor.api.postJson(ErpRoutes.WORK_ORDERS, erp, event);
     assertThat(created.status()).as(created.toString()).isEqualTo(200);
-    return created.json().getString("mraos_work_order_id");
+    String id = created.json().getString("mraos_work_order_id");
+    Plant.start(survivor, id, machine);
+    return id;
   }
 
   private static int publish(String line, String machine, String workOrder, int cumulative, int n) throws Exception {

@@ -102,6 +102,32 @@ class ConfigLoaderTest {
     }
   }
 
+  /** Sizes are written as 256KB, 16MB or a number of bytes; the MQTT limits are the documented ones. */
+  @Test
+  void sizesAreBytesWithAUnitOrANumber() {
+    MraosConfig defaults = MraosConfig.from(ConfigLoader.defaults());
+    assertThat(defaults.mqtt().maxMessageSize()).isEqualTo(256 * 1024);
+    assertThat(defaults.mqtt().maxPacketSize()).isEqualTo(16 * 1024 * 1024);
+
+    MraosConfig config = MraosConfig.from(ConfigLoader.load(null, Map.of("MRAOS_MQTT_MAX_MESSAGE_SIZE", "1000",
+        "MRAOS_MQTT_MAX_PACKET_SIZE", "2mb")));
+    assertThat(config.mqtt().maxMessageSize()).as("a bare number is bytes").isEqualTo(1000);
+    assertThat(config.mqtt().maxPacketSize()).isEqualTo(2 * 1024 * 1024);
+    assertThat(Settings.parseBytes("512B", "k")).isEqualTo(512);
+    assertThat(Settings.parseBytes(" 64 KB ", "k")).isEqualTo(65_536);
+    assertThat(Settings.parseBytes("1GB", "k")).isEqualTo(1L << 30);
+    assertThat(Settings.parseBytes(2048, "k")).isEqualTo(2048);
+
+    assertThatThrownBy(() -> MraosConfig.from(ConfigLoader.load(null, Map.of("MRAOS_MQTT_MAX_MESSAGE_SIZE", "lots"))))
+        .hasMessageContaining("mqtt.max-message-size").hasMessageContaining("256KB");
+    assertThatThrownBy(() -> MraosConfig.from(ConfigLoader.load(null, Map.of("MRAOS_MQTT_MAX_MESSAGE_SIZE", "1.5MB"))))
+        .hasMessageContaining("mqtt.max-message-size");
+    assertThatThrownBy(() -> MraosConfig.from(ConfigLoader.load(null, Map.of("MRAOS_MQTT_MAX_MESSAGE_SIZE", "32MB"))))
+        .as("a message the client could not read").hasMessageContaining("must not exceed mqtt.max-packet-size");
+    assertThatThrownBy(() -> MraosConfig.from(ConfigLoader.load(null, Map.of("MRAOS_MQTT_MAX_PACKET_SIZE", "1GB"))))
+        .hasMessageContaining("mqtt.max-packet-size").hasMessageContaining("268435455");
+  }
+
   @Test
   void aFileOverridesOnlyWhatItNamesAndUnknownKeysAreRefused(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("plant.yaml");

@@ -64,6 +64,13 @@ class LineActorTest {
         .findFirst().orElse(-1);
   }
 
+  /** A work order a supervisor started on the machine. */
+  static String order(int quantity, String machine) {
+    String id = order(quantity);
+    Plant.start(node, id, machine);
+    return id;
+  }
+
   static String order(int quantity) {
     JsonObject event = Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 2 * quantity));
     event.getJsonObject("work_order").put("quantity_ordered", quantity);
@@ -74,7 +81,7 @@ class LineActorTest {
 
   @Test
   void hundredUnitsMakeProgressAndCompleteTheOrderWhichIsReportedToErp() {
-    String id = order(100);
+    String id = order(100, "M-203");
     Instant start = Instant.now();
     for (int i = 1; i <= 100; i++) {
       mes.publish(countTopic("line2", "M-203"), count("M-203", id, start.plusMillis(i), 1, i)).await();
@@ -103,7 +110,7 @@ class LineActorTest {
   void countsForSeveralOrdersArrivingTogetherAreEachCountedAndEachReportProgress() {
     // published without waiting for one another: they meet in one batch (one statement for the counts, one for the
     // progress events of the three orders) or a few; either way each order is counted and its progress reported
-    List<String> ids = List.of(order(1000), order(1000), order(1000));
+    List<String> ids = List.of(order(1000, "M-101"), order(1000, "M-102"), order(1000, "M-103"));
     List<String> machines = List.of("M-101", "M-102", "M-103");
     Instant start = Instant.now();
     List<io.vertx.core.Future<Integer>> sent = new java.util.ArrayList<>();
@@ -135,8 +142,8 @@ class LineActorTest {
 
   @Test
   void aBatchWritesTheProgressEventsOfItsOrdersInOneStatement() {
-    String first = order(1000);
-    String second = order(1000);
+    String first = order(1000, "M-101");
+    String second = order(1000, "M-102");
     Instant now = Instant.now();
     List<MesMessage> batch = List.of(
         new MesMessage.Count("M-101", first, now, 2, 2, "pass", BigDecimal.ONE),
@@ -175,8 +182,8 @@ class LineActorTest {
 
   @Test
   void aProgressEventWrittenByTheCountsStatementIsTheEnvelopeMraosWrites() {
-    String first = order(8); // 3 of 8: 37.5 %, a progress that is not a whole number
-    String second = order(1000);
+    String first = order(8, "M-101"); // 3 of 8: 37.5 %, a progress that is not a whole number
+    String second = order(1000, "M-102");
     Instant now = Instant.now();
     List<MesMessage> batch = List.of(
         new MesMessage.Count("M-101", first, now, 2, 2, "pass", BigDecimal.ONE),
@@ -236,7 +243,7 @@ class LineActorTest {
 
   @Test
   void aRedeliveredCountIsCountedOnce() {
-    String id = order(50);
+    String id = order(50, "M-201");
     JsonObject once = count("M-201", id, Instant.now(), 3, 3);
 
     mes.publish(countTopic("line2", "M-201"), once).await();
@@ -280,7 +287,7 @@ class LineActorTest {
 
   @Test
   void aDefectFoundByInspectionCountsAgainstTheOrderAndAlerts() {
-    String id = order(10);
+    String id = order(10, "M-203");
 
     mes.publish(MesMqttPublisher.inspectionTopic("line2", "M-203"),
         MesMqttPublisher.inspection("M-203", id, Instant.now(), Plant.unique("INS"), false, null)).await();
@@ -352,7 +359,7 @@ class LineActorTest {
 
   @Test
   void whatCannotBeAppliedBecomesADeadLetterWithTheReasonAndTheOriginal() {
-    String id = order(10);
+    String id = order(10, "M-203");
     Instant now = Instant.now();
 
     mes.publish(countTopic("line2", "M-999"), count("M-999", id, now, 1, 1)).await();

@@ -69,6 +69,7 @@ class LiveFeedTest {
         Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 400)));
     assertThat(created.status()).as(created.toString()).isEqualTo(200);
     String id = created.json().getString("mraos_work_order_id");
+    Plant.start(node, id, "M-203");
     List<JsonObject> line2 = new CopyOnWriteArrayList<>();
     List<JsonObject> line1 = new CopyOnWriteArrayList<>();
     open("lines=line2&access_token=" + node.token("supervisor"), line2);

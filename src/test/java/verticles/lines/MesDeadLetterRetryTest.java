@@ -51,7 +51,7 @@ class MesDeadLetterRetryTest {
 
   @Test
   void aStaleCountRetriedIsAppliedOnceAndTheFailureResolved() {
-    String id = order();
+    String id = order("M-203");
     mes.publish(countTopic("line2", "M-203"), count("M-203", id, Instant.now().minus(Duration.ofMinutes(10)), 3, 3)).await();
     String failure = deadLetter(id);
     assertThat(produced(id)).isZero();
@@ -69,7 +69,7 @@ class MesDeadLetterRetryTest {
 
   @Test
   void aCountForAnUnknownMachineCorrectedToTheRightMachineIsApplied() {
-    String id = order();
+    String id = order("M-201");
     mes.publish(countTopic("line2", "M-999"), count("M-999", id, Instant.now(), 2, 2)).await();
     String failure = deadLetter(id);
 
@@ -85,7 +85,7 @@ class MesDeadLetterRetryTest {
 
   @Test
   void aRetryTheLineStillRefusesGoesBackToReviewWithTheReasonAndNoNewDeadLetter() {
-    String id = order();
+    String id = order("M-203");
     mes.publish(countTopic("line2", "M-999"), count("M-999", id, Instant.now(), 1, 1)).await();
     String failure = deadLetter(id);
 
@@ -119,12 +119,15 @@ class MesDeadLetterRetryTest {
         .contains("retry", "edit_and_retry", "retry_failed");
   }
 
-  private static String order() {
+  /** A work order a supervisor started on the machine. */
+  private static String order(String machine) {
     JsonObject event = Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 20));
     event.getJsonObject("work_order").put("quantity_ordered", 10);
     Response created = node.api.postJson(ErpRoutes.WORK_ORDERS, node.token("erp-connector"), event);
     assertThat(created.status()).as(created.toString()).isEqualTo(200);
-    return created.json().getString("mraos_work_order_id");
+    String id = created.json().getString("mraos_work_order_id");
+    Plant.start(node, id, machine);
+    return id;
   }
 
   /** The dead letter the MES message about work order {@code id} became. */

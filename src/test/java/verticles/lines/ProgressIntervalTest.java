@@ -64,12 +64,15 @@ class ProgressIntervalTest {
     material = plant.material();
   }
 
-  static String order(int quantity) {
+  /** A work order a supervisor started on the machine. */
+  static String order(int quantity, String machine) {
     JsonObject event = Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 2 * quantity));
     event.getJsonObject("work_order").put("quantity_ordered", quantity);
     Response created = node.api.postJson(ErpRoutes.WORK_ORDERS, node.token("erp-connector"), event);
     assertThat(created.status()).as(created.toString()).isEqualTo(200);
-    return created.json().getString("mraos_work_order_id");
+    String id = created.json().getString("mraos_work_order_id");
+    Plant.start(node, id, machine);
+    return id;
   }
 
   /** Counts 1..n one at a time, each waiting for the broker, so that they make many batches. */
@@ -93,7 +96,7 @@ class ProgressIntervalTest {
 
   @Test
   void manyCountsWithinAnIntervalMakeOneHeldEventWithTheLatestFigures() throws Exception {
-    String id = order(1000);
+    String id = order(1000, "M-301");
     long started = System.nanoTime();
     countUpTo("M-301", id, 20);
     await().atMost(Duration.ofSeconds(10)).until(() -> ((BigDecimal) node.db.value(
@@ -116,7 +119,7 @@ class ProgressIntervalTest {
 
   @Test
   void theFiguresThatCompleteAnOrderAreNeverHeld() throws Exception {
-    String id = order(12);
+    String id = order(12, "M-302");
     try (KafkaTopic workOrders = new KafkaTopic(node.config().kafka().bootstrapServers(), "work-orders")) {
       workOrders.all(e -> false); // joins the topic now, so that the bound below measures MRAOS, not the consumer's start
       countUpTo("M-302", id, 12);
@@ -140,10 +143,10 @@ class ProgressIntervalTest {
   /** The batch itself (one statement, and the general way), against what the throttle says is due. */
   @Test
   void aBatchWritesProgressOnlyForOrdersDueOrChangingStatusOrComplete() {
-    String held = order(1000);
-    String changing = order(1000);
-    String completing = order(3);
-    String fresh = order(1000);
+    String held = order(1000, "M-303");
+    String changing = order(1000, "M-303");
+    String completing = order(3, "M-303");
+    String fresh = order(1000, "M-303");
     Instant now = Instant.now();
     long nanos = System.nanoTime();
     List<MesMessage> batch = List.of(
@@ -153,14 +156,13 @@ class ProgressIntervalTest {
         new MesMessage.Count("M-303", fresh, now, 1, 1, "pass", BigDecimal.ONE));
     ProgressThrottle throttle = new ProgressThrottle(Duration.ofHours(1));
     throttle.published(held, "in_progress", nanos);
-    throttle.published(changing, "in_progress", nanos); // then put on hold by a supervisor: a status change
+    throttle.published(changing, "scheduled", nanos); // its last event said scheduled; this count moves it on: a status change
     throttle.published(completing, "in_progress", nanos);
     // another order's held event, now due: written with the batch, with that order's figures as they are
-    String other = order(1000);
+    String other = order(1000, "M-303");
     List<ProgressThrottle.Held> carried = List.of(new ProgressThrottle.Held(other, "in_progress"));
-    // "held" and "completing" are in progress, "changing" on hold, "fresh" received (its first count moves it on)
+    // "held" and "completing" are in progress, "changing" and "fresh" only started (their first count moves them on)
     node.db.exec("UPDATE work_orders SET status = 'in_progress' WHERE work_order_id IN (?, ?)", held, completing);
-    node.db.exec("UPDATE work_orders SET status = 'on_hold' WHERE work_order_id = ?", changing);
     WorkOrders workOrders = WorkOrders.on(vertx, node.config());
     LineBatch.Context context = new LineBatch.Context("line3", now, "resource-status", workOrders,
         DeadLetters.of(node.config()), Map.of(), throttle, nanos, carried);

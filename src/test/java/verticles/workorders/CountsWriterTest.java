@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import mraos.db.BatchedStatements;
 import mraos.db.Database;
 import mraos.metrics.Meters;
+import mraos.workorders.CountOutcome;
 import mraos.workorders.OrderProgress;
 import mraos.workorders.ProducedCounts;
 import org.junit.jupiter.api.AfterAll;
@@ -55,11 +56,12 @@ class CountsWriterTest {
     node.close();
   }
 
-  /** A work order of its own for this test, far from its quantity. */
-  static String order() {
+  /** A work order of its own for this test, in progress on the machine, far from its quantity. */
+  static String order(String machine) {
     String id = Plant.unique("WO-CW");
     node.db.exec("INSERT INTO work_orders (work_order_id, erp_work_order_id, product_id, quantity_ordered, status, due_date,"
-        + " erp_event_at) VALUES (?, ?, 'P-1', 1000, 'in_progress', now() + interval '1 day', now())", id, id);
+        + " erp_event_at, machine_id) VALUES (?, ?, 'P-1', 1000, 'in_progress', now() + interval '1 day', now(), ?)", id, id,
+        machine);
     return id;
   }
 
@@ -69,7 +71,7 @@ class CountsWriterTest {
         machine, units, units, quality, BigDecimal.ONE, now)), List.of(new ProducedCounts.EventDue(order, true, null)), List.of());
   }
 
-  record Run(List<Future<List<OrderProgress>>> outcomes, DistributionSummary batchesPerStatement) {
+  record Run(List<Future<CountOutcome>> outcomes, DistributionSummary batchesPerStatement) {
   }
 
   /** The batches handed to a fresh writer (one statement at a time) one after the other, on one event loop. */
@@ -77,15 +79,15 @@ class CountsWriterTest {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     CountsWriter writer = new CountsWriter(pool, "work-orders", 1, meters);
     Context context = vertx.getOrCreateContext();
-    CompletableFuture<List<Future<List<OrderProgress>>>> handed = new CompletableFuture<>();
+    CompletableFuture<List<Future<CountOutcome>>> handed = new CompletableFuture<>();
     context.runOnContext(v -> {
-      List<Future<List<OrderProgress>>> outcomes = new ArrayList<>();
+      List<Future<CountOutcome>> outcomes = new ArrayList<>();
       for (ProducedCounts counts : batches) {
         outcomes.add(writer.write(counts));
       }
       handed.complete(outcomes);
     });
-    List<Future<List<OrderProgress>>> outcomes = handed.get(10, TimeUnit.SECONDS);
+    List<Future<CountOutcome>> outcomes = handed.get(10, TimeUnit.SECONDS);
     Future.join(outcomes).toCompletionStage().toCompletableFuture().exceptionally(e -> null).get(30, TimeUnit.SECONDS);
     return new Run(outcomes, meters.get(Meters.MES_COUNT_STATEMENT_BATCHES).summary());
   }
@@ -96,9 +98,9 @@ class CountsWriterTest {
 
   @Test
   void linesBatchesWaitingTogetherShareAStatementEachWithItsOwnOutcome() throws Exception {
-    String a = order();
-    String b = order();
-    String c = order();
+    String a = order("M-101");
+    String b = order("M-201");
+    String c = order("M-301");
     Run run = write(List.of(batch("line1", "M-101", a, 2, "pass"), batch("line2", "M-201", b, 3, "pass"),
         batch("line3", "M-301", c, 4, "pass")));
 
@@ -111,7 +113,7 @@ class CountsWriterTest {
     String[] lines = {"line1", "line2", "line3"};
     String[] orders = {a, b, c};
     for (int i = 0; i < 3; i++) {
-      List<OrderProgress> moved = run.outcomes().get(i).result();
+      List<OrderProgress> moved = run.outcomes().get(i).result().moved();
       assertThat(moved).extracting(OrderProgress::workOrderId).containsExactly(orders[i]);
       assertThat(moved.get(0).quantityProduced().intValue()).isEqualTo(i + 2);
       assertThat(moved.get(0).published()).as("its first event goes at once").isTrue();
@@ -132,28 +134,29 @@ class CountsWriterTest {
 
   @Test
   void batchesOfTheSameWorkOrderNeverShareAStatement() throws Exception {
-    String shared = order();
-    String other = order();
-    String third = order();
+    String shared = order("M-101");
+    String other = order("M-302");
+    String third = order("M-301");
+    // the writer does not know lines' machines: two lines' batches for one order (on one machine) is what it guards against
     Run run = write(List.of(batch("line3", "M-301", third, 1, "pass"), batch("line1", "M-101", shared, 2, "pass"),
-        batch("line2", "M-201", shared, 5, "pass"), batch("line3", "M-302", other, 7, "pass")));
+        batch("line2", "M-101", shared, 5, "pass"), batch("line3", "M-302", other, 7, "pass")));
 
     // [third], then [line1's shared, other] (line2's batch of the same order waits), then [line2's shared]
     assertThat(run.batchesPerStatement().count()).as("statements").isEqualTo(3);
     assertThat(run.outcomes()).allMatch(Future::succeeded);
     assertThat(produced(shared)).isEqualTo(7);
     assertThat(produced(other)).isEqualTo(7);
-    assertThat(run.outcomes().get(1).result()).singleElement()
+    assertThat(run.outcomes().get(1).result().moved()).singleElement()
         .satisfies(p -> assertThat(p.workOrderId()).isEqualTo(shared));
-    assertThat(run.outcomes().get(2).result()).singleElement()
+    assertThat(run.outcomes().get(2).result().moved()).singleElement()
         .satisfies(p -> assertThat(p.workOrderId()).isEqualTo(shared));
   }
 
   @Test
   void aSharedStatementPostgresRefusesIsTriedAgainBatchByBatch() throws Exception {
-    String first = order();
-    String good = order();
-    String bad = order();
+    String first = order("M-101");
+    String good = order("M-201");
+    String bad = order("M-301");
     Run run = write(List.of(batch("line1", "M-101", first, 1, "pass"), batch("line2", "M-201", good, 3, "pass"),
         // quality_status is VARCHAR(16): PostgreSQL refuses the value, and with it the statement it is in
         batch("line3", "M-301", bad, 4, "far-too-long-a-quality-status")));
