@@ -19,6 +19,7 @@ import testsupport.Api.Response;
 import testsupport.Db;
 import testsupport.NodeProcess;
 import testsupport.Plant;
+import testsupport.PlantNode;
 import testsupport.Ports;
 import testsupport.TestServices;
 import testsupport.Tokens;
@@ -84,6 +85,7 @@ class KilledNodeTest {
         "mes.auth.password", "mes-secret",
         "outbound.poll-interval", "100ms"));
     db = new Db(config.database().url(), config.database().user(), config.database().password());
+    PlantNode.setAsideLeftoverCalls();
     node = NodeProcess.start(config);
   }
 

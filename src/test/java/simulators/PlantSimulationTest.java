@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import testsupport.PlantNode;
 import testsupport.TestNode;
 import testsupport.TestServices;
 
@@ -64,6 +65,7 @@ class PlantSimulationTest {
     systems = SimulatedSystems.start(vertx, TestServices.get().nodeConfig(SETTINGS));
     Map<String, Object> pointed = new HashMap<>(SETTINGS);
     pointed.putAll(systems.overrides());
+    PlantNode.setAsideLeftoverCalls();
     node = TestNode.start(pointed);
     startPath = node.config().mesWorkOrderStartPath();
     plant = PlantSimulation.start(vertx, systems, node.config());

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import simulators.Access;
 import simulators.SystemSimulator;
+import testsupport.PlantNode;
 import testsupport.TestNode;
 
 import java.nio.file.Files;
@@ -45,6 +46,7 @@ class SystemAuthTest {
     hr.router().post("/api/v1/time-entries").handler(ctx -> ctx.json(new JsonObject().put("status", "success")));
     Files.writeString(secrets.resolve("mes-password"), "mes-pass-from-file\n");
     Files.writeString(secrets.resolve("hr-key"), "hr-key-from-file\n");
+    PlantNode.setAsideLeftoverCalls();
     node = TestNode.start(Map.of(
         "mes.base-url", mes.baseUrl(),
         "mes.auth.password-file", secrets.resolve("mes-password").toString(),

@@ -10,6 +10,7 @@ import simulators.Access;
 import simulators.SystemSimulator;
 import testsupport.Api.Response;
 import testsupport.Plant;
+import testsupport.PlantNode;
 import testsupport.TestNode;
 import verticles.erp.ErpRoutes;
 
@@ -40,6 +41,7 @@ class WorkOrderStartTest {
     mes.router().post("/api/v1/work-orders/start").handler(ctx -> ctx.json(new JsonObject().put("status", "success")
         .put("mes_job_id", "JOB-MES-78945").put("message", "Work order started on machine " + ctx.body().asJsonObject()
             .getString("machine_id"))));
+    PlantNode.setAsideLeftoverCalls();
     node = TestNode.start(Map.of("mes.base-url", mes.baseUrl(), "mes.auth.password", "mes-secret",
         "outbound.poll-interval", "100ms"));
     material = Plant.unique("MAT");
