@@ -51,6 +51,12 @@ public final class Api {
     return send(request, token, headers);
   }
 
+  /** The body exactly as these bytes (e.g. not UTF-8), for tests of what MRAOS does with them. */
+  public Response postBytes(String path, String token, String contentType, byte[] body) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)), token, Map.of());
+  }
+
   public Response get(String path, String token) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET(), token, Map.of());
   }

@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,15 +39,18 @@ import java.util.Set;
  * <p>
  * The schema file is the contract; it is compiled once by networknt's json-schema-validator (a few µs per payload,
  * against a few hundred for vertx-json-schema, see docs/benchmarks.md). A valid payload costs one fail-fast pass; the
- * full list of errors is only worked out for an invalid one. Two rules MRAOS adds to every schema: a {@code date-time}
- * must carry an offset and be a real instant (what {@link OffsetDateTime#parse} reads; {@link Timestamps} reads the
- * common forms faster), and no string may hold U+0000 (PostgreSQL stores it neither in text nor in jsonb).
+ * full list of errors is only worked out for an invalid one. Rules MRAOS adds to every schema: a {@code date-time}
+ * must carry an offset, be a real instant (what {@link OffsetDateTime#parse} reads; {@link Timestamps} reads the
+ * common forms faster) and lie from {@link #EARLIEST} to before {@link #LATEST}; and no string or key may hold a control
+ * character other than tab, line feed and carriage return, nor an unpaired surrogate ({@link PlainText}).
  */
 public final class PayloadSchema {
 
-  static final String DATE_TIME_MESSAGE =
-      "String does not match format \"date-time\" (an offset such as Z or +01:00 is required)";
-  static final String NUL_MESSAGE = "String must not contain the character U+0000";
+  /** The times a plant's message may carry: from 2000 to the end of 2099 (a year 999999 is a typo, not a plan). */
+  public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+  public static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
+  static final String DATE_TIME_MESSAGE = "String does not match format \"date-time\" (an offset such as Z or +01:00 is"
+      + " required, and a time from " + EARLIEST + " to before " + LATEST + ")";
 
   /** RFC 3339 date-times carry an offset; the date and time must exist (no 30 February, no hour 25, a 'T'). */
   private static final Format DATE_TIME = new Format() {
@@ -58,8 +62,7 @@ public final class PayloadSchema {
     @Override
     public boolean matches(ExecutionContext executionContext, SchemaContext schemaContext, String value) {
       try {
-        Timestamps.parse(value);
-        return true;
+        return inBounds(Timestamps.parse(value));
       } catch (DateTimeException e) {
         return false;
       }
@@ -73,6 +76,11 @@ public final class PayloadSchema {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final Schema schema;
+
+  /** Whether a time lies within the bounds every date-time MRAOS takes must respect. */
+  public static boolean inBounds(Instant time) {
+    return !time.isBefore(EARLIEST) && time.isBefore(LATEST);
+  }
 
   private PayloadSchema(Schema schema) {
     this.schema = schema;
@@ -94,12 +102,12 @@ public final class PayloadSchema {
   /** Empty when the payload is valid; otherwise one entry per offending field. */
   public JsonArray violations(Object payload) {
     JsonNode instance = toNode(payload);
-    List<String> nuls = new ArrayList<>(0);
-    if (hasNul(instance)) {
-      findNul(instance, "", nuls);
+    List<String[]> badText = new ArrayList<>(0);
+    if (hasBadText(instance)) {
+      findBadText(instance, "", badText);
     }
     JsonArray violations = new JsonArray();
-    if (nuls.isEmpty() && schema.validate(instance, OutputFormat.BOOLEAN, ctx -> ctx.executionConfig(c -> c.failFast(true)))) {
+    if (badText.isEmpty() && schema.validate(instance, OutputFormat.BOOLEAN, ctx -> ctx.executionConfig(c -> c.failFast(true)))) {
       return violations;
     }
     Set<String> seen = new LinkedHashSet<>();
@@ -114,7 +122,7 @@ public final class PayloadSchema {
       }
       add(violations, seen, pointer, message);
     }
-    nuls.forEach(pointer -> add(violations, seen, pointer, NUL_MESSAGE));
+    badText.forEach(bad -> add(violations, seen, bad[0], bad[1]));
     return violations;
   }
 
@@ -135,14 +143,21 @@ public final class PayloadSchema {
     return property.replace("~", "~0").replace("/", "~1");
   }
 
-  /** Whether any string in the tree holds U+0000 (almost never: then {@link #findNul} names where). */
-  private static boolean hasNul(JsonNode node) {
+  /** Whether any string or key in the tree breaks {@link PlainText} (almost never: then {@link #findBadText} names where). */
+  private static boolean hasBadText(JsonNode node) {
     if (node.isTextual()) {
-      return node.textValue().indexOf('\u0000') >= 0;
+      return PlainText.problem(node.textValue()) != null;
     }
-    if (node.isContainerNode()) {
+    if (node.isObject()) {
+      for (var fields = node.fields(); fields.hasNext(); ) {
+        var field = fields.next();
+        if (PlainText.problem(field.getKey()) != null || hasBadText(field.getValue())) {
+          return true;
+        }
+      }
+    } else if (node.isArray()) {
       for (JsonNode child : node) {
-        if (hasNul(child)) {
+        if (hasBadText(child)) {
           return true;
         }
       }
@@ -150,16 +165,25 @@ public final class PayloadSchema {
     return false;
   }
 
-  private static void findNul(JsonNode node, String pointer, List<String> found) {
+  /** {pointer, message} of every string (or key) that breaks {@link PlainText}. */
+  private static void findBadText(JsonNode node, String pointer, List<String[]> found) {
     if (node.isTextual()) {
-      if (node.textValue().indexOf('\u0000') >= 0) {
-        found.add(pointer);
+      String problem = PlainText.problem(node.textValue());
+      if (problem != null) {
+        found.add(new String[] {pointer, "String " + problem});
       }
     } else if (node.isObject()) {
-      node.fields().forEachRemaining(e -> findNul(e.getValue(), pointer + "/" + escape(e.getKey()), found));
+      node.fields().forEachRemaining(e -> {
+        String at = pointer + "/" + escape(e.getKey());
+        String problem = PlainText.problem(e.getKey());
+        if (problem != null) {
+          found.add(new String[] {at, "Key " + problem});
+        }
+        findBadText(e.getValue(), at, found);
+      });
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        findNul(node.get(i), pointer + "/" + i, found);
+        findBadText(node.get(i), pointer + "/" + i, found);
       }
     }
   }

@@ -36,11 +36,28 @@ public final class QueryParams {
       return null;
     }
     try {
-      return OffsetDateTime.parse(text).toInstant();
+      Instant time = OffsetDateTime.parse(text).toInstant();
+      if (PayloadSchema.inBounds(time)) {
+        return time;
+      }
     } catch (DateTimeParseException e) {
-      throw ApiError.badRequest("Query parameter " + name + " must be a date-time with offset, e.g. 2025-11-18T14:30:00Z")
-          .detail(new JsonObject().put("field", name).put("message", "must be an ISO-8601 date-time with offset"));
+      // answered below
     }
+    throw ApiError.badRequest("Query parameter " + name + " must be a date-time with offset from " + PayloadSchema.EARLIEST
+            + " to before " + PayloadSchema.LATEST + ", e.g. 2025-11-18T14:30:00Z")
+        .detail(new JsonObject().put("field", name).put("message", "must be an ISO-8601 date-time with offset within "
+            + PayloadSchema.EARLIEST + " .. " + PayloadSchema.LATEST));
+  }
+
+  /** Free text (a filter value), or null when absent: refused when it holds what {@link PlainText} refuses. */
+  public static String text(RoutingContext ctx, String name) {
+    String value = ctx.queryParams().get(name);
+    String problem = value == null ? null : PlainText.problem(value);
+    if (problem != null) {
+      throw ApiError.badRequest("Query parameter " + name + " " + problem)
+          .detail(new JsonObject().put("field", name).put("message", problem));
+    }
+    return value;
   }
 
   /** One of the allowed values, or null when absent. */

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import mraos.http.ApiError;
 import mraos.http.PayloadSchema;
+import mraos.http.PlainText;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -12,7 +13,6 @@ import org.apache.commons.csv.CSVRecord;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +43,7 @@ public final class MaterialPayload {
     }
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
-      rows.add(new Row(i, null, array.getValue(i)));
+      rows.add(new Row(i, null, array.getValue(i), null));
     }
     return validate(rows);
   }
@@ -52,7 +52,7 @@ public final class MaterialPayload {
     if (body == null || body.length() == 0) {
       throw ApiError.badRequest("The request body is empty; a CSV with a header row is expected");
     }
-    String text = body.toString(StandardCharsets.UTF_8);
+    String text = PlainText.utf8(body, "The CSV");
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1); // spreadsheet exports often start with a byte-order mark
     }
@@ -81,7 +81,7 @@ public final class MaterialPayload {
             line++;
           }
         }
-        rows.add(new Row(index++, line, fromCsvRecord(record, header)));
+        rows.add(new Row(index++, line, fromCsvRecord(record, header), shapeError(record, header)));
       }
       return validate(rows);
     } catch (IOException | IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
@@ -89,7 +89,17 @@ public final class MaterialPayload {
     }
   }
 
-  private record Row(int index, Long line, Object value) {
+  /** @param shapeError why the row cannot be read as a material at all (a CSV row with too few or too many cells) */
+  private record Row(int index, Long line, Object value, String shapeError) {
+  }
+
+  /** A CSV row must have one cell per header column: a missing or an extra cell shifts or loses a field. */
+  private static String shapeError(CSVRecord record, List<String> header) {
+    if (record.size() == header.size()) {
+      return null;
+    }
+    return "has " + record.size() + " cell(s) where the header names " + header.size() + " column(s) ("
+        + (record.size() < header.size() ? "a cell is missing" : "there is a cell too many") + ")";
   }
 
   private static Parsed validate(List<Row> rows) {
@@ -104,7 +114,9 @@ public final class MaterialPayload {
     JsonArray rejected = new JsonArray();
     Map<String, Integer> firstIndex = new HashMap<>();
     for (Row row : rows) {
-      JsonArray errors = row.value() instanceof JsonObject ? SCHEMA.violations(row.value())
+      JsonArray errors = row.shapeError() != null
+          ? new JsonArray().add(new JsonObject().put("field", "(row)").put("message", row.shapeError()))
+          : row.value() instanceof JsonObject ? SCHEMA.violations(row.value())
           : new JsonArray().add(new JsonObject().put("field", "(row)").put("message", "must be a JSON object"));
       String materialId = row.value() instanceof JsonObject o && o.getValue("material_id") instanceof String s ? s : null;
       if (errors.isEmpty() && firstIndex.containsKey(materialId)) {

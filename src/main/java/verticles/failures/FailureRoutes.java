@@ -7,6 +7,7 @@ import mraos.failures.FailureRetry;
 import mraos.http.ApiContext;
 import mraos.http.ApiError;
 import mraos.http.ApiRoutes;
+import mraos.http.IdPattern;
 import mraos.http.QueryParams;
 import mraos.http.RequestBodies;
 import mraos.http.Responses;
@@ -24,6 +25,8 @@ import java.util.Set;
 public final class FailureRoutes implements ApiRoutes {
 
   public static final String PATH = "/api/v1/integration-failures";
+  /** Failure ids as IntegrationFailures makes them: {@code FAIL-<yyyymmdd>-<n>}. */
+  static final IdPattern FAILURE_ID = IdPattern.of("^FAIL-[0-9]{8}-[0-9]{1,19}$", "FAIL-20251118-0042");
   static final Set<String> STATUSES = Set.of("pending_manual_review", "retrying", "resolved", "discarded");
 
   /** Found by ServiceLoader: the gateway mounts it. */
@@ -39,8 +42,10 @@ public final class FailureRoutes implements ApiRoutes {
     api.router().get(PATH + "/stats").handler(Authorization.require(admins))
         .handler(ctx -> stats.snapshot().onSuccess(json -> Responses.json(ctx, 200, json)).onFailure(ctx::fail));
     api.router().get(PATH + "/:id").handler(Authorization.require(admins))
+        .handler(FAILURE_ID.checkPathParam("id"))
         .handler(ctx -> review.one(ctx.pathParam("id")).onSuccess(json -> Responses.json(ctx, 200, json)).onFailure(ctx::fail));
-    api.router().post(PATH + "/:id/retry").handler(Authorization.require(admins)).handler(ctx -> {
+    api.router().post(PATH + "/:id/retry").handler(Authorization.require(admins))
+        .handler(FAILURE_ID.checkPathParam("id")).handler(ctx -> {
       JsonObject body = optionalBody(ctx);
       Object corrected = body.getValue("payload");
       if (corrected != null && !(corrected instanceof JsonObject)) {
@@ -53,10 +58,12 @@ public final class FailureRoutes implements ApiRoutes {
               .put("failure", outcome.failure())))
           .onFailure(ctx::fail);
     });
-    api.router().post(PATH + "/:id/resolve").handler(Authorization.require(admins)).handler(ctx ->
+    api.router().post(PATH + "/:id/resolve").handler(Authorization.require(admins))
+        .handler(FAILURE_ID.checkPathParam("id")).handler(ctx ->
         review.resolve(ctx.pathParam("id"), actor(ctx), optionalBody(ctx).getString("note"))
             .onSuccess(json -> Responses.json(ctx, 200, json)).onFailure(ctx::fail));
-    api.router().post(PATH + "/:id/discard").handler(Authorization.require(admins)).handler(ctx ->
+    api.router().post(PATH + "/:id/discard").handler(Authorization.require(admins))
+        .handler(FAILURE_ID.checkPathParam("id")).handler(ctx ->
         review.discard(ctx.pathParam("id"), actor(ctx), optionalBody(ctx).getString("note"))
             .onSuccess(json -> Responses.json(ctx, 200, json)).onFailure(ctx::fail));
   }
@@ -65,7 +72,7 @@ public final class FailureRoutes implements ApiRoutes {
     String status = QueryParams.oneOf(ctx, "status", STATUSES);
     int page = QueryParams.integer(ctx, "page", 1, 1, Integer.MAX_VALUE);
     int pageSize = QueryParams.integer(ctx, "page_size", 50, 1, 500);
-    review.page(ctx.queryParams().get("integration_type"), status, QueryParams.time(ctx, "from"), QueryParams.time(ctx, "to"),
+    review.page(QueryParams.text(ctx, "integration_type"), status, QueryParams.time(ctx, "from"), QueryParams.time(ctx, "to"),
             pageSize,
             (long) (page - 1) * pageSize)
         .onSuccess(result -> Responses.json(ctx, 200, new JsonObject()

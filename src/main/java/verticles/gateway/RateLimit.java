@@ -8,7 +8,7 @@ import mraos.security.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** 429 with Retry-After (INT-002) once a client has used its requests of the minute; headers tell what is left. */
+/** 429 with Retry-After (INT-002) once a client has used its requests of the last 60 s; headers tell what is left. */
 final class RateLimit implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RateLimit.class);

@@ -3,23 +3,23 @@ package verticles.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
-import io.vertx.core.shareddata.Counter;
 
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * N requests per minute per client, counted cluster-wide (Vert.x shared data: Hazelcast when clustered). Each client
- * has one ever-growing counter; the counter's value when a minute began (its base) is agreed once per minute in a
- * shared map entry that expires, so a request's number within its minute is {@code count - base} without a counter per
- * minute. The base is fixed before the request is counted, so a burst across nodes cannot slip past; each limiter
- * remembers the agreed base, so a request costs one cluster call once its minute is known. Used on one event loop.
+ * N requests per minute per client, counted cluster-wide (Vert.x shared data: Hazelcast when clustered), such that no
+ * 60-second span ever holds more than N accepted requests, whatever the clock minute.
+ * <p>
+ * Each client has one shared map entry: its accepted requests counted per second ({@link SecondCounts}). A request is
+ * accepted when the seconds that overlap the last 60 s hold fewer than N; counting whole seconds (up to 61 of them)
+ * errs on the safe side by at most one second, and keeps the entry small however high N is (an exact log of accept
+ * times would grow with N). The entry is changed by compare-and-swap, so concurrent requests on any node cannot slip
+ * past: the loser of a race reads again. A refusal changes nothing; its Retry-After is when enough seconds have aged
+ * out for the next request to be accepted.
  */
 final class RateLimiter {
 
-  static final String WINDOWS = "mraos.rate-limit.windows";
-  private static final long MINUTE_MS = 60_000;
+  static final String COUNTS = "mraos.rate-limit.seconds";
 
   record Decision(boolean allowed, int limit, long remaining, long retryAfterSeconds) {
   }
@@ -27,10 +27,7 @@ final class RateLimiter {
   private final Vertx vertx;
   private final Clock clock;
   private final int perMinute;
-  private final Map<String, Counter> counters = new HashMap<>();
-  /** client → {minute, base} agreed for that minute. */
-  private final Map<String, long[]> bases = new HashMap<>();
-  private AsyncMap<String, Long> windows;
+  private AsyncMap<String, String> counts;
 
   RateLimiter(Vertx vertx, Clock clock, int perMinute) {
     this.vertx = vertx;
@@ -39,39 +36,31 @@ final class RateLimiter {
   }
 
   Future<Decision> acquire(String clientId) {
-    long now = clock.millis();
-    long window = now / MINUTE_MS;
-    long retryAfter = Math.max(1, ((window + 1) * MINUTE_MS - now + 999) / 1000);
-    return counter(clientId).compose(counter -> base(clientId, window, counter)
-        .compose(base -> counter.incrementAndGet().map(count -> {
-          long used = count - base;
-          return new Decision(used <= perMinute, perMinute, Math.max(0, perMinute - used), retryAfter);
-        })));
+    return counts().compose(map -> attempt(map, clientId));
   }
 
-  private Future<Long> base(String clientId, long window, Counter counter) {
-    long[] known = bases.get(clientId);
-    if (known != null && known[0] == window) {
-      return Future.succeededFuture(known[1]);
-    }
-    return windows().compose(map -> counter.get()
-        .compose(current -> map.putIfAbsent(clientId + "@" + window, current, 2 * MINUTE_MS)
-            .map(previous -> previous == null ? current : previous)))
-        .onSuccess(base -> bases.put(clientId, new long[] {window, base}));
+  private Future<Decision> attempt(AsyncMap<String, String> map, String clientId) {
+    return map.get(clientId).compose(stored -> {
+      long now = clock.millis();
+      SecondCounts seen = SecondCounts.parse(stored).recent(now);
+      long used = seen.total();
+      if (used >= perMinute) {
+        long retryAfterMs = seen.millisUntilBelow(perMinute, now);
+        return Future.succeededFuture(new Decision(false, perMinute, 0, Math.max(1, (retryAfterMs + 999) / 1000)));
+      }
+      String next = seen.plusOne(now).encode();
+      Future<Boolean> swapped = stored == null ? map.putIfAbsent(clientId, next).map(previous -> previous == null)
+          : map.replaceIfPresent(clientId, stored, next);
+      return swapped.compose(won -> won
+          ? Future.succeededFuture(new Decision(true, perMinute, perMinute - used - 1, 0))
+          : attempt(map, clientId)); // another request changed the entry meanwhile: decide again on what it holds now
+    });
   }
 
-  private Future<Counter> counter(String clientId) {
-    Counter cached = counters.get(clientId);
-    if (cached != null) {
-      return Future.succeededFuture(cached);
+  private Future<AsyncMap<String, String>> counts() {
+    if (counts != null) {
+      return Future.succeededFuture(counts);
     }
-    return vertx.sharedData().getCounter("mraos.rate-limit." + clientId).onSuccess(c -> counters.put(clientId, c));
-  }
-
-  private Future<AsyncMap<String, Long>> windows() {
-    if (windows != null) {
-      return Future.succeededFuture(windows);
-    }
-    return vertx.sharedData().<String, Long>getAsyncMap(WINDOWS).onSuccess(map -> windows = map);
+    return vertx.sharedData().<String, String>getAsyncMap(COUNTS).onSuccess(map -> counts = map);
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import mraos.events.Outbox;
 import mraos.http.ApiContext;
 import mraos.http.ApiRoutes;
+import mraos.http.IdPattern;
 import mraos.http.QueryParams;
 import mraos.http.Responses;
 import mraos.jobs.ScheduledJob;
@@ -17,6 +18,8 @@ import mraos.security.ClientRule;
 public final class JobRoutes implements ApiRoutes {
 
   public static final String PATH = "/api/v1/jobs";
+  /** Job names: lower-case words joined by hyphens ({@code erp-material-master-pull}). */
+  static final IdPattern JOB_NAME = IdPattern.of("^[a-z][a-z0-9-]{0,63}$", "erp-material-master-pull");
 
   /** Found by ServiceLoader: the gateway mounts it. */
   public JobRoutes() {
@@ -42,7 +45,8 @@ public final class JobRoutes implements ApiRoutes {
       }).onFailure(ctx::fail);
     });
 
-    api.router().post(PATH + "/:job/run").handler(Authorization.require(supervisors)).handler(ctx -> {
+    api.router().post(PATH + "/:job/run").handler(Authorization.require(supervisors))
+        .handler(JOB_NAME.checkPathParam("job")).handler(ctx -> {
       ScheduledJob job = runner.job(ctx.pathParam("job"));
       runner.run(job, api.clock().instant(), "on_demand").onComplete(ar -> {
         Outbox.wakeUp(api.vertx().eventBus());

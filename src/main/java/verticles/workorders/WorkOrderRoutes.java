@@ -9,6 +9,7 @@ import mraos.http.ApiContext;
 import mraos.http.ApiError;
 import mraos.http.ApiRoutes;
 import mraos.http.CorrelationIds;
+import mraos.http.IdPattern;
 import mraos.http.Json;
 import mraos.http.PayloadSchema;
 import mraos.http.QueryParams;
@@ -33,6 +34,8 @@ public final class WorkOrderRoutes implements ApiRoutes {
   static final Set<String> STATUSES = Set.of("received", "scheduled", "in_progress", "on_hold", "completed", "cancelled");
   static final int DEFAULT_PAGE_SIZE = 50;
   static final int MAX_PAGE_SIZE = 500;
+  /** MRAOS's work-order ids ({@code 'WO-' || nextval(...)}, see IntakeBatches). */
+  static final IdPattern WORK_ORDER_ID = IdPattern.of("^WO-[0-9]{1,18}$", "WO-4600");
 
   /** Found by ServiceLoader: the gateway mounts it. */
   public WorkOrderRoutes() {
@@ -42,16 +45,18 @@ public final class WorkOrderRoutes implements ApiRoutes {
   public void mount(ApiContext api) {
     ClientRule readers = ClientRule.only("read MRAOS's work orders", api.config().security().knownClients());
     Pool pool = api.pool();
-    api.router().get("/api/v1/work-orders/:id").handler(Authorization.require(readers)).handler(ctx -> one(ctx, pool));
+    api.router().get("/api/v1/work-orders/:id").handler(Authorization.require(readers))
+        .handler(WORK_ORDER_ID.checkPathParam("id")).handler(ctx -> one(ctx, pool));
     api.router().get("/api/v1/work-orders").handler(Authorization.require(readers)).handler(ctx -> list(ctx, pool));
 
     ClientRule supervisors = ClientRule.only("complete work orders", api.config().security().supervisorClients());
     WorkOrderCompletion completion = new WorkOrderCompletion(api.vertx(), pool, api.clock(), api.config());
     api.router().post("/api/v1/work-orders/:id/complete").handler(Authorization.require(supervisors))
-        .handler(ctx -> complete(ctx, completion));
+        .handler(WORK_ORDER_ID.checkPathParam("id")).handler(ctx -> complete(ctx, completion));
 
     PlantModel plant = PlantModel.load(api.config().plantModel());
-    api.router().post("/api/v1/work-orders/:id/start").handler(Authorization.require(supervisors)).handler(ctx -> {
+    api.router().post("/api/v1/work-orders/:id/start").handler(Authorization.require(supervisors))
+        .handler(WORK_ORDER_ID.checkPathParam("id")).handler(ctx -> {
       JsonObject body = RequestBodies.jsonObject(ctx);
       JsonArray violations = START.violations(body);
       if (!violations.isEmpty()) {
@@ -129,7 +134,7 @@ public final class WorkOrderRoutes implements ApiRoutes {
     String status = QueryParams.oneOf(ctx, "status", STATUSES);
     int page = QueryParams.integer(ctx, "page", 1, 1, Integer.MAX_VALUE);
     int pageSize = QueryParams.integer(ctx, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
-    WorkOrderStore.page(pool, status, ctx.queryParams().get("line"), ctx.queryParams().get("erp_work_order_id"), pageSize,
+    WorkOrderStore.page(pool, status, QueryParams.text(ctx, "line"), QueryParams.text(ctx, "erp_work_order_id"), pageSize,
             (long) (page - 1) * pageSize)
         .onSuccess(result -> {
           JsonArray items = new JsonArray();

@@ -511,6 +511,44 @@ class MaterialMasterTest {
     assertThat(awaitAudit(node, correlationId)).containsEntry("http_status_code", 400);
   }
 
+  /** A row with a cell missing or a cell too many would shift or lose a field: it is refused with its line. */
+  @Test
+  void csvRowsWithAMissingOrAnExtraCellAreRefusedWithTheirLine() {
+    String good1 = Plant.unique("MAT-W");
+    String missing = Plant.unique("MAT-W");
+    String extra = Plant.unique("MAT-W");
+    String good2 = Plant.unique("MAT-W");
+    String csv = "material_id,part_number,part_name,unit_of_measure\n"      // line 1
+        + good1 + ",W-1,Good,EA\n"                                         // line 2, index 0
+        + missing + ",W-2,EA\n"                                            // line 3, index 1: the unit would land in part_name
+        + extra + ",W-3,Extra,EA,12.50\n"                                  // line 4, index 2: a cell too many
+        + good2 + ",W-4,Good,EA\n";                                        // line 5, index 3
+
+    Response response = postCsv(csv, correlationId("corr_csv_width"));
+
+    JsonObject body = assertSummary(response, "partial_success", 4, 2, 0, 0, 2);
+    assertThat(body.getJsonArray("rejected_rows").stream().map(r -> ((JsonObject) r).getInteger("index") + "@line"
+        + ((JsonObject) r).getInteger("line")).toList()).containsExactly("1@line3", "2@line4");
+    assertThat(errorFields(rejected(body, 1))).containsExactly("(row)");
+    assertThat(errorFields(rejected(body, 2))).containsExactly("(row)");
+    assertThat(rejected(body, 1).getJsonArray("errors").getJsonObject(0).getString("message")).contains("3 cell(s)")
+        .contains("4 column(s)");
+    assertThat(count(good1) + count(good2)).isEqualTo(2);
+    assertThat(count(missing) + count(extra)).isZero();
+  }
+
+  @Test
+  void csvWhoseOnlyRowIsTooShortIsRefusedNamingItsLine() {
+    String only = Plant.unique("MAT-W");
+    String correlationId = correlationId("corr_csv_short");
+
+    Response response = postCsv("material_id,part_number,part_name\n" + only + ",W-1\n", correlationId);
+
+    JsonObject body = assertErrorBody(response, 400, "INT-003", correlationId);
+    assertThat(body.getJsonArray("details").stream().map(r -> ((JsonObject) r).getInteger("line")).toList()).containsExactly(2);
+    assertThat(count(only)).isZero();
+  }
+
   /**
    * A NUL byte in a CSV cell (U+0000) cannot be stored by PostgreSQL: the row must be refused as a validation error,
    * not end in a 500. On a node of its own, as the audit of such a body may stall that node's audit trail.

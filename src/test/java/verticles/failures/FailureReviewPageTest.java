@@ -391,7 +391,8 @@ class FailureReviewPageTest {
 
   /** A call out that ran out of retries, as the outbound path leaves it (a fixture: no such call was made). */
   static String outboundFailure(String integrationType) {
-    String id = Plant.unique("FAIL-UI");
+    // shaped as MRAOS's own ids (the API checks FAIL-<yyyymmdd>-<n>), dated so as never to meet a real one
+    String id = "FAIL-20000101-" + (900_000_000L + Math.floorMod(System.nanoTime(), 100_000_000L));
     String messageId = Plant.unique("msg_ui");
     JsonObject original = new JsonObject().put("message_id", messageId).put("external_system", "ERP").put("method", "POST")
         .put("path", "/api/work-orders/completions").put("reference_id", "WO-UI-1")

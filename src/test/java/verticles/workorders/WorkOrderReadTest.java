@@ -139,7 +139,7 @@ class WorkOrderReadTest {
 
   @Test
   void anUnknownWorkOrderIsNotFound() {
-    String unknown = "WO-" + Plant.unique("NOPE");
+    String unknown = "WO-9" + (System.nanoTime() % 1_000_000_000L); // well formed (WO-<digits>), never issued
 
     Response response = node.api.get(ONE + unknown, supervisor);
 

@@ -92,7 +92,7 @@ class WorkOrderStartTest {
         .put("operator_id", "O-1")).status()).isEqualTo(400);
     assertThat(node.api.postJson("/api/v1/work-orders/" + id + "/start", supervisor, new JsonObject().put("machine_id", "M-203"))
         .json().getString("error_code")).isEqualTo("INT-003");
-    assertThat(node.api.postJson("/api/v1/work-orders/WO-NOPE/start", supervisor, new JsonObject().put("machine_id", "M-203")
+    assertThat(node.api.postJson("/api/v1/work-orders/WO-999999999/start", supervisor, new JsonObject().put("machine_id", "M-203")
         .put("operator_id", "O-1")).status()).isEqualTo(404);
     assertThat(node.api.postJson("/api/v1/work-orders/" + id + "/start", node.token("erp-connector"), new JsonObject()
         .put("machine_id", "M-203").put("operator_id", "O-1")).status()).isEqualTo(403);
