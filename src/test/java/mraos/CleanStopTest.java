@@ -41,7 +41,7 @@ class CleanStopTest {
       Thread.sleep(2_000); // the lines connected, the first outbox polls ran
       long before = Files.readAllLines(node.log).size();
 
-      node.interrupt(); // what Ctrl-C sends to the terminal's foreground process group
+      node.interrupt(); // to the node's whole process group, as Ctrl-C in its terminal
 
       assertThat(node.exitedWithin(60)).as("the node stopped").isTrue();
       List<String> stopLog = Files.readAllLines(node.log).stream().skip(before).toList();

@@ -88,9 +88,13 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  /** Sends SIGINT to its whole process group, as Ctrl-C in its terminal does: the node and what it started there. */
+  /**
+   * Signals its whole process group, as Ctrl-C in its terminal (SIGINT) or a service manager's stop (SIGTERM) does: the
+   * node and whatever it started there. SIGTERM, because a test run in the background (a CI job) inherits SIGINT
+   * ignored, and the JVM then keeps ignoring it; the JVM stops the same way on either.
+   */
   public void interrupt() throws IOException, InterruptedException {
-    new ProcessBuilder("kill", "-INT", "--", "-" + process.pid()).inheritIO().start().waitFor();
+    new ProcessBuilder("kill", "-TERM", "--", "-" + process.pid()).inheritIO().start().waitFor();
   }
 
   /** Waits up to that many seconds for the process to end. */
