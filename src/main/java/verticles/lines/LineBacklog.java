@@ -81,6 +81,16 @@ final class LineBacklog {
     }
   }
 
+  /**
+   * The line is connected again ({@code connection}): what it held from earlier connections and has not yet written
+   * goes, since the broker sends it again on this one (it was never acknowledged). Kept, it would be held twice and
+   * fill the buffer with copies at every reconnection.
+   */
+  void reconnected(int connection) {
+    pending.removeIf(p -> p.received() != null && p.received().connection() != connection);
+    held.set(pending.size());
+  }
+
   /** The admins' retries still held are told they will not be written. */
   void abandon(String why) {
     pending.stream().filter(p -> p.retried() != null).forEach(p -> p.retried().tryFail(why));

@@ -164,6 +164,7 @@ public final class LineVerticle extends VerticleBase {
       return; // the session closing as the line stops: the line is no longer this node's to report
     }
     if (connected) {
+      writer.reconnected(session.connection());
       NodeStatus.report(vertx, component(), MraosConfig.MES, NodeStatus.State.UP, "MQTT session on " + config.mqtt().url());
     } else if (writer.paused()) {
       NodeStatus.report(vertx, component(), MraosConfig.MES, NodeStatus.State.DEGRADED,

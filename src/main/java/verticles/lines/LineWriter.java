@@ -131,6 +131,11 @@ final class LineWriter {
     pending.abandon(why);
   }
 
+  /** Connected again: see {@link LineBacklog#reconnected}. */
+  void reconnected(int connection) {
+    pending.reconnected(connection);
+  }
+
   int pendingCount() {
     return pending.size();
   }
