@@ -12,6 +12,8 @@ comment right before a block changes what is done with it:
     <!-- check: stop -->            before this block, stop the nodes started so far (Ctrl-C to their process groups)
     <!-- check: expect <regex> -->  the block's output must match (Python regex, searched)
     <!-- check: timeout <s> -->     its time limit (default 180 s)
+    <!-- check: stream <s> -->      the block runs until stopped (a live feed): it must still run, or have ended with
+                                    0, after that many seconds, having printed something
     <!-- check: skip <reason> -->   not run (it needs what this machine has not: a plant's hosts, hours, ...)
 
 Several directives may be put in one comment, separated by ';'. The nodes use the default ports (8080, 8180, 5433,
@@ -103,6 +105,18 @@ def main():
                 ok = ready() and proc.poll() in (None, 0)  # a block may leave its nodes in the background
                 ran += 1
                 print(f"{'ok   ' if ok else 'FAIL '} {where}: node {'ready' if ok else 'not ready'} (log {log})")
+                if not ok:
+                    failures.append(where)
+                continue
+            if "stream" in opts:
+                proc = subprocess.Popen(["bash", "-e", "-o", "pipefail", "-c", body], cwd=root, stdout=open(log, "w"),
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+                time.sleep(int(opts["stream"]))
+                code = proc.poll()
+                stop([proc])
+                ok = code in (None, 0) and log.stat().st_size > 0
+                ran += 1
+                print(f"{'ok   ' if ok else 'FAIL '} {where}: {'streams' if ok else 'ended with ' + str(code) + ' or printed nothing'} (log {log})")
                 if not ok:
                     failures.append(where)
                 continue
