@@ -28,9 +28,15 @@ final class WorkOrderStore {
   static final String BY_ID = "SELECT " + COLUMNS + " FROM work_orders WHERE work_order_id = $1";
   static final String BY_ERP_IDS = "SELECT " + COLUMNS + " FROM work_orders WHERE erp_work_order_id = ANY($1)";
   static final String BY_ERP_ID_FOR_UPDATE = "SELECT " + COLUMNS + " FROM work_orders WHERE erp_work_order_id = $1 FOR UPDATE";
+  /**
+   * A BOM line names its part as ERP's order did, or else as the material master does (ERP's webhook may leave the
+   * part number and name out; the master, which every material of an order is checked against, has them). Read only.
+   */
   static final String BOM_OF = """
-      SELECT work_order_id, line_no, material_id, part_number, part_name, quantity_required, unit_of_measure
-      FROM work_order_bom WHERE work_order_id = ANY($1) ORDER BY work_order_id, line_no""";
+      SELECT b.work_order_id, b.line_no, b.material_id, COALESCE(b.part_number, m.part_number) AS part_number,
+             COALESCE(b.part_name, m.part_name) AS part_name, b.quantity_required, b.unit_of_measure
+        FROM work_order_bom b LEFT JOIN materials m ON m.material_id = b.material_id
+       WHERE b.work_order_id = ANY($1) ORDER BY b.work_order_id, b.line_no""";
   /** Filters are optional: a null parameter matches everything. */
   static final String FILTER = """
        FROM work_orders
