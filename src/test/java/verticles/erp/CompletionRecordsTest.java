@@ -136,18 +136,12 @@ class CompletionRecordsTest {
   }
 
   @Test
-  void anOrderRunOnTheFloorIsReportedToErpWithWhatMraosRecordedAndTheIdItCameWith() {
-    String correlationId = "corr_erp_" + Plant.unique("run").toLowerCase();
-    String id = order(4, correlationId);
+  void anOrderRunOnTheFloorIsReportedToErpWithWhatMraosRecorded() {
+    String id = order(4, "corr_erp_" + Plant.unique("run").toLowerCase());
     String operatorId = Plant.unique("O");
     String employee = operator(operatorId);
     Instant startTime = Instant.now().minus(90, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
     startOnM203(id, operatorId, startTime);
-
-    // the MES's start call carried the order's correlation id
-    ReceivedRequest start = MES_HTTP.received("/api/v1/work-orders/start").stream()
-        .filter(r -> id.equals(r.json().getString("work_order_id"))).findFirst().orElseThrow();
-    assertThat(start.header("X-Correlation-ID")).isEqualTo(correlationId);
 
     // inspections: one passed, three found defects of two types
     inspect(id, Plant.unique("INS"), false, null);
@@ -156,22 +150,19 @@ class CompletionRecordsTest {
     inspect(id, Plant.unique("INS"), true, "cosmetic damage");
     await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) node.db.value(
         "SELECT inspections_passed + inspections_failed FROM work_orders WHERE work_order_id = ?", id)).intValue() == 4);
-    assertThat(workOrder(id).getJsonObject("quality")).isEqualTo(new JsonObject().put("inspections_passed", 1)
-        .put("inspections_failed", 3).put("defect_count", 3)
-        .put("defect_types", new JsonArray().add("cosmetic damage").add("scratch")));
 
     // four units counted: the line completes the order at 100%
     Instant now = Instant.now();
     for (int i = 1; i <= 4; i++) {
       mes.publish(countTopic("line2", "M-203"), count("M-203", id, now.plusMillis(i), 1, i)).await();
     }
-    ReceivedRequest report = reportOf(id);
+    JsonObject payload = reportOf(id).json();
     JsonObject order = workOrder(id);
     assertThat(order.getString("status")).isEqualTo("completed");
-    assertThat(order.getString("correlation_id")).isEqualTo(correlationId);
 
-    assertThat(report.header("X-Correlation-ID")).as("the id ERP's webhook came with").isEqualTo(correlationId);
-    JsonObject payload = report.json();
+    assertThat(payload.getJsonObject("quality_results")).isEqualTo(new JsonObject()
+        .put("inspection_passed", false).put("defect_count", 3)
+        .put("defect_types", new JsonArray().add("cosmetic damage").add("scratch")));
     Instant end = OffsetDateTime.parse(order.getString("actual_end_time")).toInstant();
     long minutes = Duration.between(startTime, end).toMinutes();
     double hours = BigDecimal.valueOf(minutes).divide(BigDecimal.valueOf(60), 2, RoundingMode.HALF_UP).doubleValue();
@@ -191,15 +182,32 @@ class CompletionRecordsTest {
     assertThat(payload.getJsonArray("materials_consumed")).as("the bill of materials' share of what was produced")
         .containsExactly(new JsonObject().put("material_id", material).put("part_number", "A-1234")
             .put("quantity_consumed", 8).put("unit_of_measure", "EA"));
-    assertThat(payload.getJsonObject("quality_results")).isEqualTo(new JsonObject()
-        .put("inspection_passed", false).put("defect_count", 3)
+    // the order shows the same records
+    assertThat(order.getJsonObject("quality")).isEqualTo(new JsonObject().put("inspections_passed", 1)
+        .put("inspections_failed", 3).put("defect_count", 3)
         .put("defect_types", new JsonArray().add("cosmetic damage").add("scratch")));
+  }
 
-    // the calls out about the order carry its id in the outbound queue too
+  @Test
+  void oneCorrelationIdFollowsTheOrderFromErpThroughTheMesBackToErp() {
+    String correlationId = "corr_erp_" + Plant.unique("trip").toLowerCase();
+    String id = order(2, correlationId);
+    startOnM203(id, Plant.unique("O"), Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    Instant now = Instant.now();
+    for (int i = 1; i <= 2; i++) {
+      mes.publish(countTopic("line2", "M-203"), count("M-203", id, now.plusMillis(i), 1, i)).await();
+    }
+    ReceivedRequest report = reportOf(id);
+
+    ReceivedRequest start = MES_HTTP.received("/api/v1/work-orders/start").stream()
+        .filter(r -> id.equals(r.json().getString("work_order_id"))).findFirst().orElseThrow();
+    assertThat(start.header("X-Correlation-ID")).as("the MES's start call").isEqualTo(correlationId);
+    assertThat(report.header("X-Correlation-ID")).as("ERP's completion report").isEqualTo(correlationId);
     assertThat(node.db.rows("SELECT integration_type, correlation_id FROM outbound_messages WHERE reference_id = ?"
         + " ORDER BY created_at", id)).containsExactly(
         Map.of("integration_type", "mes_work_order_start", "correlation_id", correlationId),
         Map.of("integration_type", "erp_completion_report", "correlation_id", correlationId));
+    assertThat(workOrder(id).getString("correlation_id")).isEqualTo(correlationId);
   }
 
   @Test
