@@ -36,6 +36,14 @@ public record IntegrationFailure(
         errorMessage, null, 0, null, PENDING_MANUAL_REVIEW, correlationId, null);
   }
 
+  /**
+   * How many times MRAOS tried to apply or deliver the message: the first try plus {@code retry_count} retries
+   * (automatic ones and those a reviewer asked for; while {@code retrying}, the one under way counts).
+   */
+  public int attempts() {
+    return retryCount + 1;
+  }
+
   public IntegrationFailure withId(String id) {
     return new IntegrationFailure(id, timestamp, integrationType, direction, externalSystem, originalMessage, errorCode,
         errorMessage, stackTrace, retryCount, lastRetryAt, status, correlationId, messageId);
@@ -54,6 +62,7 @@ public record IntegrationFailure(
             .put("error_message", errorMessage)
             .put("stack_trace", stackTrace))
         .put("retry_count", retryCount)
+        .put("attempts", attempts())
         .put("last_retry_at", Json.time(lastRetryAt))
         .put("status", status)
         .put("correlation_id", correlationId)

@@ -88,8 +88,8 @@ final class Settlement {
                               int refreshRetries) {
     // earlier attempts, plus the immediate retries with a refreshed token made in this one (spec §7.2 retry_count)
     int retries = message.attempts() + refreshRetries;
-    LOG.warn("{}: giving up {} {} after {} attempt(s): {}", system.name(), message.integrationType(), message.messageId(),
-        retries + 1, attempt.error());
+    LOG.warn("{}: giving up {} {} after {} attempt(s), {} of them retries (the failure's attempts and retry_count): {}",
+        system.name(), message.integrationType(), message.messageId(), retries + 1, retries, attempt.error());
     IntegrationFailure failure = new IntegrationFailure(message.failureId(), now, message.integrationType(), "outbound",
         system.name(), message.asOriginalMessage(), attempt.errorCode(), system.name() + " " + attempt.error(),
         attempt.stackTrace(), retries, retries > 0 ? now : null,

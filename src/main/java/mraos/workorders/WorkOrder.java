@@ -34,6 +34,7 @@ public record WorkOrder(
     Instant cancelledAt,
     Instant createdAt,
     Instant updatedAt,
+    String correlationId,
     List<BomLine> billOfMaterials) {
 
   public static final String RECEIVED = "received";
@@ -45,9 +46,17 @@ public record WorkOrder(
     public static final Execution NOT_STARTED = new Execution(null, null, null, null, null);
   }
 
-  /** Inline inspection results. */
-  public record Quality(int inspectionsPassed, int inspectionsFailed, int defectCount) {
-    public static final Quality NONE = new Quality(0, 0, 0);
+  /**
+   * What MRAOS recorded about the order's quality: the MES's inline inspections that passed and that found a defect
+   * ({@code defectCount}: defects found by inspections, not scrap), and the distinct defect types recorded (by those
+   * inspections, and named by the supervisor who completed the order), first recorded first.
+   */
+  public record Quality(int inspectionsPassed, int inspectionsFailed, int defectCount, List<String> defectTypes) {
+    public static final Quality NONE = new Quality(0, 0, 0, List.of());
+
+    public Quality {
+      defectTypes = List.copyOf(defectTypes);
+    }
   }
 
   public boolean isClosed() {
@@ -58,7 +67,7 @@ public record WorkOrder(
     return new WorkOrder(workOrderId, erpWorkOrderId, workOrderNumber, productId, productName, productVariant, quantityOrdered,
         quantityProduced, quantityScrapped, progressPercentage, unitOfMeasure, priority, status, dueDate, customerOrderId,
         productionLine, specialInstructions, execution, quality, erpEventAt, erpSynchronizedAt, cancelledAt, createdAt, updatedAt,
-        List.copyOf(lines));
+        correlationId, List.copyOf(lines));
   }
 
   public JsonObject toJson() {
@@ -90,12 +99,14 @@ public record WorkOrder(
         .put("quality", new JsonObject()
             .put("inspections_passed", quality.inspectionsPassed())
             .put("inspections_failed", quality.inspectionsFailed())
-            .put("defect_count", quality.defectCount()))
+            .put("defect_count", quality.defectCount())
+            .put("defect_types", new JsonArray(quality.defectTypes())))
         .put("erp_event_at", Json.time(erpEventAt))
         .put("erp_synchronized_at", Json.time(erpSynchronizedAt))
         .put("cancelled_at", Json.time(cancelledAt))
         .put("created_at", Json.time(createdAt))
         .put("updated_at", Json.time(updatedAt))
+        .put("correlation_id", correlationId)
         .put("bill_of_materials", bom);
   }
 }

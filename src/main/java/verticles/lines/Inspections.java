@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +21,8 @@ import static verticles.lines.BatchEffects.utc;
 
 /**
  * A batch's quality inspections (spec §4.2.1): each kept once (by its inspection id: a redelivery changes nothing),
- * added to its work order's quality figures, on the live feed, and a defect alerts the supervisor.
+ * added to its work order's quality figures (passed, failed, the defect types found), on the live feed, and a defect
+ * alerts the supervisor.
  */
 final class Inspections {
 
@@ -58,16 +60,22 @@ final class Inspections {
       Set<String> fresh = new HashSet<>();
       rows.forEach(r -> fresh.add(r.getString("inspection_id")));
       Map<String, int[]> perOrder = new LinkedHashMap<>();
+      Map<String, Set<String>> defectTypes = new LinkedHashMap<>();
       for (Inspection i : all) {
         if (fresh.contains(i.inspectionId())) { // else delivered before: already counted and alerted
           recorded(i, effects);
           if (i.workOrderId() != null) {
             perOrder.computeIfAbsent(i.workOrderId(), k -> new int[2])[i.defectDetected() ? 1 : 0]++;
+            Set<String> types = defectTypes.computeIfAbsent(i.workOrderId(), k -> new LinkedHashSet<>());
+            if (i.defectDetected() && i.defectType() != null && !i.defectType().isBlank()) {
+              types.add(i.defectType());
+            }
           }
         }
       }
       List<InspectionTally> tallies = new ArrayList<>();
-      perOrder.forEach((order, counts) -> tallies.add(new InspectionTally(order, counts[0], counts[1])));
+      perOrder.forEach((order, counts) -> tallies.add(new InspectionTally(order, counts[0], counts[1],
+          List.copyOf(defectTypes.get(order)))));
       return workOrders.inspected(tx, tallies, effects.now());
     }).compose(v -> effects.writeAlerts(tx));
   }

@@ -49,10 +49,10 @@ final class IntakeBatches implements Shareable, BatchedStatements.Statement<Inta
       WITH o AS (
         SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[],
                              $9::text[], $10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::text[],
-                             $23::timestamptz[])
+                             $23::timestamptz[], $25::text[])
           AS o(n, erp_work_order_id, work_order_number, product_id, product_name, product_variant, quantity_ordered,
                unit_of_measure, priority, due_date, customer_order_id, production_line, special_instructions, erp_event_at,
-               envelope, received_at)
+               envelope, received_at, correlation_id)
       ), b AS (
         SELECT * FROM unnest($16::int[], $17::int[], $18::text[], $19::text[], $20::text[], $21::numeric[], $22::text[])
           AS b(n, line_no, material_id, part_number, part_name, quantity_required, unit_of_measure)
@@ -61,10 +61,11 @@ final class IntakeBatches implements Shareable, BatchedStatements.Statement<Inta
       ), wo AS (
         INSERT INTO work_orders (work_order_id, erp_work_order_id, work_order_number, product_id, product_name,
             product_variant, quantity_ordered, unit_of_measure, priority, due_date, customer_order_id, production_line,
-            special_instructions, erp_event_at, created_at, updated_at)
+            special_instructions, erp_event_at, created_at, updated_at, correlation_id)
         SELECT 'WO-' || nextval('work_order_number_seq'), o.erp_work_order_id, o.work_order_number, o.product_id,
                o.product_name, o.product_variant, o.quantity_ordered, o.unit_of_measure, o.priority, o.due_date,
-               o.customer_order_id, o.production_line, o.special_instructions, o.erp_event_at, o.received_at, o.received_at
+               o.customer_order_id, o.production_line, o.special_instructions, o.erp_event_at, o.received_at, o.received_at,
+               o.correlation_id
           FROM o
          WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.n = o.n
                               AND NOT EXISTS (SELECT 1 FROM mat WHERE mat.material_id = b.material_id))
@@ -94,8 +95,10 @@ final class IntakeBatches implements Shareable, BatchedStatements.Statement<Inta
   /**
    * A new order waiting to be stored. {@code envelope}: its {@code work_order.received} event as JSON text, the new
    * id to be set at {@code payload.work_order.mraos_work_order_id}. {@code receivedAt}: its created and updated time.
+   * {@code correlationId}: the id the order came with, kept with it for the calls MRAOS makes about it.
    */
-  record NewOrder(OrderChange.Order order, List<BomLine> bom, Instant erpEventAt, Instant receivedAt, String envelope) {
+  record NewOrder(OrderChange.Order order, List<BomLine> bom, Instant erpEventAt, Instant receivedAt, String envelope,
+                  String correlationId) {
   }
 
   /**
@@ -172,6 +175,7 @@ final class IntakeBatches implements Shareable, BatchedStatements.Statement<Inta
     OffsetDateTime[] erpEventAt = new OffsetDateTime[size];
     String[] envelope = new String[size];
     OffsetDateTime[] receivedAt = new OffsetDateTime[size];
+    String[] correlationId = new String[size];
     List<Integer> bomOrder = new ArrayList<>();
     List<BomLine> bom = new ArrayList<>();
     for (int i = 0; i < size; i++) {
@@ -193,6 +197,7 @@ final class IntakeBatches implements Shareable, BatchedStatements.Statement<Inta
       erpEventAt[i] = utc(o.erpEventAt());
       envelope[i] = o.envelope();
       receivedAt[i] = utc(o.receivedAt());
+      correlationId[i] = o.correlationId();
       for (BomLine l : o.bom()) {
         bomOrder.add(i);
         bom.add(l);
@@ -208,7 +213,7 @@ final class IntakeBatches implements Shareable, BatchedStatements.Statement<Inta
         bom.stream().map(BomLine::partName).toArray(String[]::new),
         bom.stream().map(l -> numeric(l.quantityRequired())).toArray(Numeric[]::new),
         bom.stream().map(BomLine::unitOfMeasure).toArray(String[]::new),
-        receivedAt, topic});
+        receivedAt, topic, correlationId});
   }
 
   private static Numeric numeric(BigDecimal value) {

@@ -52,12 +52,16 @@ public final class WorkOrderBook implements WorkOrders {
       SELECT work_order_id, status, machine_id FROM work_orders WHERE work_order_id = ANY($1)
        ORDER BY work_order_id FOR SHARE""";
 
+  /** The tallies as parallel arrays ($1-$3), their defect types as (order, type) pairs ($5, $6). */
   static final String QUALITY = """
       UPDATE work_orders w
          SET inspections_passed = w.inspections_passed + t.passed, inspections_failed = w.inspections_failed + t.failed,
-             defect_count = w.defect_count + t.failed, updated_at = $4
+             defect_count = w.defect_count + t.failed, updated_at = $4,
+             defect_types = %s
         FROM unnest($1::text[], $2::int[], $3::int[]) AS t(work_order_id, passed, failed)
-       WHERE w.work_order_id = t.work_order_id""";
+       WHERE w.work_order_id = t.work_order_id""".formatted(DefectTypes.added(
+          "ARRAY(SELECT d.type FROM unnest($5::text[], $6::text[]) WITH ORDINALITY AS d(work_order_id, type, i)"
+          + " WHERE d.work_order_id = w.work_order_id ORDER BY d.i)"));
 
   static final String SYNCHRONIZED = """
       UPDATE work_orders SET erp_synchronized_at = $2 WHERE work_order_id = $1 AND erp_synchronized_at IS NULL""";
@@ -137,7 +141,10 @@ public final class WorkOrderBook implements WorkOrders {
         .addArrayOfString(tallies.stream().map(InspectionTally::workOrderId).toArray(String[]::new))
         .addArrayOfInteger(tallies.stream().map(InspectionTally::passed).toArray(Integer[]::new))
         .addArrayOfInteger(tallies.stream().map(InspectionTally::failed).toArray(Integer[]::new))
-        .addOffsetDateTime(utc(at))).mapEmpty();
+        .addOffsetDateTime(utc(at))
+        .addArrayOfString(tallies.stream().flatMap(t -> t.defectTypes().stream().map(type -> t.workOrderId()))
+            .toArray(String[]::new))
+        .addArrayOfString(tallies.stream().flatMap(t -> t.defectTypes().stream()).toArray(String[]::new))).mapEmpty();
   }
 
   @Override

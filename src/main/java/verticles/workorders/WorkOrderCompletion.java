@@ -45,11 +45,12 @@ import java.util.ServiceLoader;
 final class WorkOrderCompletion {
 
   static final String LOCK = "SELECT " + WorkOrderStore.COLUMNS + " FROM work_orders WHERE work_order_id = $1 FOR UPDATE";
+  /** $7: the defect types the supervisor named (added to those the inspections recorded). Scrap is not a defect count. */
   static final String COMPLETE = """
-      UPDATE work_orders SET status = 'completed', quantity_produced = $2, quantity_scrapped = $3,
+      UPDATE work_orders w SET status = 'completed', quantity_produced = $2, quantity_scrapped = $3,
           actual_start_time = COALESCE(actual_start_time, $4), actual_end_time = $5, completed_by = $6,
-          defect_count = GREATEST(defect_count, $7), updated_at = $8
-       WHERE work_order_id = $1""";
+          defect_types = %s, updated_at = $8
+       WHERE work_order_id = $1""".formatted(DefectTypes.added("$7::text[]"));
   static final String MATERIALS = "SELECT material_id, part_number, unit_of_measure FROM materials WHERE material_id = ANY($1)";
   static final String EMPLOYEE = "SELECT employee_id FROM operators WHERE operator_id = $1";
 
@@ -86,19 +87,19 @@ final class WorkOrderCompletion {
         if (!unknown.isEmpty()) {
           return Future.failedFuture(ApiError.badRequest("Unknown material(s) in materials_consumed: " + unknown));
         }
-        int defects = Math.max(current.quality().defectCount(), scrapped.setScale(0, RoundingMode.CEILING).intValue());
         List<Completion.MaterialConsumed> materials = new ArrayList<>();
         consumed.forEach((id, quantity) -> materials.add(new Completion.MaterialConsumed(id, known.get(id)[0], quantity,
             known.get(id)[1])));
         return tx.preparedQuery(COMPLETE).execute(Tuple.from(new Object[] {workOrderId, Numeric.create(produced),
                 Numeric.create(scrapped), utc(request.actualStartTime() != null ? request.actualStartTime() : end), utc(end),
-                completedBy, defects, utc(now)}))
+                completedBy, named(request.defectTypes()), utc(now)}))
             .compose(v -> WorkOrderStore.byId(tx, workOrderId).map(found -> found.orElseThrow()))
             .compose(completed -> employeeOf(tx, completed.execution().operatorId()).compose(employee -> {
-              boolean passed = request.inspectionPassed() != null ? request.inspectionPassed()
-                  : completed.quality().inspectionsFailed() == 0;
-              Completion completion = new Completion(completed, employee, materials, passed,
-                  request.defectTypes() == null ? List.of() : request.defectTypes(), correlationId, now);
+              // passed: no inspection recorded a defect, and the supervisor did not say it failed
+              boolean passed = completed.quality().inspectionsFailed() == 0 && !Boolean.FALSE.equals(request.inspectionPassed());
+              // the calls out about the order carry the id it came with from ERP (older orders: the completing request's)
+              Completion completion = new Completion(completed, employee, materials, passed, completed.quality().defectTypes(),
+                  completed.correlationId() != null ? completed.correlationId() : correlationId, now);
               return effects(tx, completion)
                   .compose(calls -> Outbox.append(tx, workOrdersTopic, workOrderId, Envelope.wrap(now,
                           Envelope.PLANT_SUBSCRIBERS, correlationId, new JsonObject()
@@ -138,6 +139,12 @@ final class WorkOrderCompletion {
       }
       return WorkOrderStore.withBom(tx, List.of(current)).map(list -> list.get(0));
     });
+  }
+
+  /** The defect types a supervisor named, without blanks or repeats. */
+  private static String[] named(List<String> defectTypes) {
+    return defectTypes == null ? new String[0]
+        : defectTypes.stream().filter(t -> t != null && !t.isBlank()).distinct().toArray(String[]::new);
   }
 
   /** Without a count from the floor: what the bill of materials says the produced quantity used. */

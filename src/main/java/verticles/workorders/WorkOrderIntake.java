@@ -43,7 +43,8 @@ final class WorkOrderIntake {
       UPDATE work_orders
          SET work_order_number = $2, product_id = $3, product_name = $4, product_variant = $5, quantity_ordered = $6,
              unit_of_measure = $7, priority = $8, due_date = $9, customer_order_id = $10, production_line = $11,
-             special_instructions = $12, erp_event_at = $13, updated_at = $14
+             special_instructions = $12, erp_event_at = $13, updated_at = $14,
+             correlation_id = COALESCE(correlation_id, $15)
        WHERE work_order_id = $1""";
 
   static final String CANCEL = """
@@ -89,9 +90,10 @@ final class WorkOrderIntake {
     OrderChange.Order order = change.order();
     List<BomLine> bom = order.billOfMaterials() == null ? List.of() : order.billOfMaterials();
     Instant now = clock.instant();
-    WorkOrder draft = newWorkOrder(order, change.erpEventAt(), now, bom);
+    WorkOrder draft = newWorkOrder(order, change.erpEventAt(), now, bom, correlationId);
     String envelope = event("work_order.received", draft, now, correlationId).encode();
-    return creates.store(batchPool, new IntakeBatches.NewOrder(order, bom, change.erpEventAt(), now, envelope)).compose(stored -> {
+    return creates.store(batchPool, new IntakeBatches.NewOrder(order, bom, change.erpEventAt(), now, envelope, correlationId))
+        .compose(stored -> {
       MaterialAvailability.Result availability = MaterialAvailability.evaluate(bom, stored.materials());
       if (!availability.allKnown()) {
         return Future.succeededFuture(new UnknownMaterials(availability.unknown()));
@@ -117,7 +119,8 @@ final class WorkOrderIntake {
           Tuple params = Tuple.from(new Object[] {
               current.workOrderId(), order.workOrderNumber(), order.productId(), order.productName(), order.productVariant(),
               numeric(order.quantityOrdered()), order.unitOfMeasure(), order.priority(), utc(order.dueDate()),
-              order.customerOrderId(), order.productionLine(), order.specialInstructions(), utc(change.erpEventAt()), utc(now)});
+              order.customerOrderId(), order.productionLine(), order.specialInstructions(), utc(change.erpEventAt()), utc(now),
+              correlationId});
           Future<?> bomReplaced = bom == null ? Future.succeededFuture() : replaceBom(tx, current.workOrderId(), bom);
           return tx.preparedQuery(UPDATE).execute(params)
               .compose(v -> bomReplaced)
@@ -192,12 +195,13 @@ final class WorkOrderIntake {
         new JsonObject().put("event_type", eventType).put("work_order", workOrder.toJson()));
   }
 
-  private static WorkOrder newWorkOrder(OrderChange.Order order, Instant erpEventAt, Instant now, List<BomLine> bom) {
+  private static WorkOrder newWorkOrder(OrderChange.Order order, Instant erpEventAt, Instant now, List<BomLine> bom,
+                                        String correlationId) {
     return new WorkOrder(null, order.erpWorkOrderId(), order.workOrderNumber(), order.productId(), order.productName(),
         order.productVariant(), order.quantityOrdered(), BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
         order.unitOfMeasure(), order.priority(), WorkOrder.RECEIVED, order.dueDate(), order.customerOrderId(),
         order.productionLine(), order.specialInstructions(), WorkOrder.Execution.NOT_STARTED, WorkOrder.Quality.NONE,
-        erpEventAt, null, null, now, now, bom);
+        erpEventAt, null, null, now, now, correlationId, bom);
   }
 
   private static WorkOrder withId(WorkOrder w, String id) {
@@ -205,7 +209,7 @@ final class WorkOrderIntake {
         w.quantityOrdered(), w.quantityProduced(), w.quantityScrapped(), w.progressPercentage(), w.unitOfMeasure(),
         w.priority(), w.status(), w.dueDate(), w.customerOrderId(), w.productionLine(), w.specialInstructions(),
         w.execution(), w.quality(), w.erpEventAt(), w.erpSynchronizedAt(), w.cancelledAt(), w.createdAt(), w.updatedAt(),
-        w.billOfMaterials());
+        w.correlationId(), w.billOfMaterials());
   }
 
   private static void addBom(Tuple params, List<BomLine> bom) {

@@ -104,8 +104,9 @@ public final class WorkOrderStart implements DeliveryEffect {
           .put("quantity_to_produce", Json.number(order.quantityOrdered()))
           .put("product_id", order.productId())
           .put("product_name", order.productName());
+      // the order's own correlation id (from ERP's webhook), so one id follows it to the MES and back to ERP
       OutboundRequest call = OutboundRequest.post(now, MES, INTEGRATION_TYPE, config.mesWorkOrderStartPath(), payload,
-          workOrderId, correlationId);
+          workOrderId, order.correlationId() != null ? order.correlationId() : correlationId);
       return tx.preparedQuery(SCHEDULE).execute(Tuple.of(workOrderId, machineId, operatorId, machine.lineId(), utc(now)))
           .compose(v -> OutboundQueue.enqueue(tx, call, now))
           .map(v -> call.messageId());

@@ -22,15 +22,21 @@ final class WorkOrderStore {
       work_order_id, erp_work_order_id, work_order_number, product_id, product_name, product_variant, quantity_ordered,
       quantity_produced, quantity_scrapped, progress_percentage, unit_of_measure, priority, status, due_date,
       customer_order_id, production_line, special_instructions, mes_job_id, machine_id, operator_id, actual_start_time,
-      actual_end_time, inspections_passed, inspections_failed, defect_count, erp_event_at, erp_synchronized_at,
-      cancelled_at, created_at, updated_at""";
+      actual_end_time, inspections_passed, inspections_failed, defect_count, defect_types, erp_event_at,
+      erp_synchronized_at, cancelled_at, created_at, updated_at, correlation_id""";
 
   static final String BY_ID = "SELECT " + COLUMNS + " FROM work_orders WHERE work_order_id = $1";
   static final String BY_ERP_IDS = "SELECT " + COLUMNS + " FROM work_orders WHERE erp_work_order_id = ANY($1)";
   static final String BY_ERP_ID_FOR_UPDATE = "SELECT " + COLUMNS + " FROM work_orders WHERE erp_work_order_id = $1 FOR UPDATE";
+  /**
+   * A BOM line names its part as ERP's order did, or else as the material master does (ERP's webhook may leave the
+   * part number and name out; the master, which every material of an order is checked against, has them). Read only.
+   */
   static final String BOM_OF = """
-      SELECT work_order_id, line_no, material_id, part_number, part_name, quantity_required, unit_of_measure
-      FROM work_order_bom WHERE work_order_id = ANY($1) ORDER BY work_order_id, line_no""";
+      SELECT b.work_order_id, b.line_no, b.material_id, COALESCE(b.part_number, m.part_number) AS part_number,
+             COALESCE(b.part_name, m.part_name) AS part_name, b.quantity_required, b.unit_of_measure
+        FROM work_order_bom b LEFT JOIN materials m ON m.material_id = b.material_id
+       WHERE b.work_order_id = ANY($1) ORDER BY b.work_order_id, b.line_no""";
   /** Filters are optional: a null parameter matches everything. */
   static final String FILTER = """
        FROM work_orders
@@ -116,12 +122,13 @@ final class WorkOrderStore {
         new WorkOrder.Execution(row.getString("mes_job_id"), row.getString("machine_id"), row.getString("operator_id"),
             Json.instant(row.getOffsetDateTime("actual_start_time")), Json.instant(row.getOffsetDateTime("actual_end_time"))),
         new WorkOrder.Quality(row.getInteger("inspections_passed"), row.getInteger("inspections_failed"),
-            row.getInteger("defect_count")),
+            row.getInteger("defect_count"), List.of(row.getArrayOfStrings("defect_types"))),
         Json.instant(row.getOffsetDateTime("erp_event_at")),
         Json.instant(row.getOffsetDateTime("erp_synchronized_at")),
         Json.instant(row.getOffsetDateTime("cancelled_at")),
         Json.instant(row.getOffsetDateTime("created_at")),
         Json.instant(row.getOffsetDateTime("updated_at")),
+        row.getString("correlation_id"),
         List.of());
   }
 }

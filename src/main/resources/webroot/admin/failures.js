@@ -249,7 +249,7 @@ function row(f) {
     el('td', {}, f.integration_type),
     el('td', {}, f.direction + ' · ' + f.external_system),
     el('td', {className: 'error-cell'}, f.error_details ? f.error_details.error_message : ''),
-    el('td', {className: 'num'}, f.retry_count),
+    el('td', {className: 'num'}, f.attempts),
     el('td', {}, statusEl(f.status)));
   if (state.failure && state.failure.failure_id === f.failure_id) {
     tr.setAttribute('aria-current', 'true');
@@ -292,7 +292,9 @@ function renderFailure(f) {
   $('detail-system').textContent = f.direction + ' · ' + f.external_system
     + (f.message_id ? ' (message ' + f.message_id + ')' : '');
   $('detail-time').replaceChildren(timeEl(f.timestamp));
-  $('detail-retry-count').textContent = f.retry_count;
+  // attempts = the first try + retry_count retries (as the logs count them: "after N attempt(s)")
+  $('detail-attempts').textContent = f.attempts + ' (' + (f.retry_count === 0 ? 'no retry'
+    : f.retry_count === 1 ? '1 retry' : f.retry_count + ' retries') + ')';
   $('detail-last-retry').replaceChildren(timeEl(f.last_retry_at));
   $('detail-correlation').textContent = f.correlation_id || '–';
   $('detail-closed').replaceChildren(f.resolved_at

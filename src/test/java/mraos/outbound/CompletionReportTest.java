@@ -121,8 +121,9 @@ class CompletionReportTest {
     assertThat(payload.getJsonArray("materials_consumed")).containsExactly(new JsonObject()
         .put("material_id", order.materialId()).put("part_number", "A-1234").put("quantity_consumed", 405)
         .put("unit_of_measure", "EA"));
+    // no inspection recorded a defect (defect_count counts those, not scrap); the supervisor named the defect type
     assertThat(payload.getJsonObject("quality_results")).isEqualTo(new JsonObject()
-        .put("inspection_passed", true).put("defect_count", 3).put("defect_types", new JsonArray().add("cosmetic damage")));
+        .put("inspection_passed", true).put("defect_count", 0).put("defect_types", new JsonArray().add("cosmetic damage")));
     assertThat(erp.completions()).containsExactly(payload);
 
     // authenticated as client "mraos" with a token of the issuer MRAOS discovered (spec §9.1)

@@ -44,13 +44,19 @@ public final class OutboundFixture {
     return config;
   }
 
-  /** A completed work order and the completion report queued for it. */
+  /**
+   * A completed work order and the completion report queued for it; {@code correlationId} is the one the report
+   * carries: the order's, from ERP's webhook (not the supervisor's completing request's).
+   */
   public record Completed(String workOrderId, String erpWorkOrderId, String materialId, String messageId, String correlationId,
                    JsonObject response) {
   }
 
-  /** A work order received from ERP (with one material in its bill of materials), not yet completed. */
-  public record Order(String workOrderId, String erpWorkOrderId, String materialId) {
+  /**
+   * A work order received from ERP (with one material in its bill of materials), not yet completed; {@code correlationId}:
+   * the X-Correlation-ID ERP's webhook came with.
+   */
+  public record Order(String workOrderId, String erpWorkOrderId, String materialId, String correlationId) {
   }
 
   public static Order order(TestNode node) {
@@ -62,10 +68,12 @@ public final class OutboundFixture {
     Response materials = node.api.postJson(ErpRoutes.MATERIALS, token, Plant.materials(Plant.material(material, "A-1234", "Door Panel")));
     assertThat(materials.status()).as(materials.toString()).isEqualTo(200);
     String erpId = Plant.unique("WO-ERP");
-    Response created = node.api.postJson(ErpRoutes.WORK_ORDERS, token, Plant.workOrderEvent("work_order.created", erpId,
-        Plant.bomLine(material, "A-1234", "Door Panel", 400)));
+    String correlationId = "corr_erp_" + Plant.unique("wo").toLowerCase();
+    Response created = node.api.post(ErpRoutes.WORK_ORDERS, token, "application/json", Plant.workOrderEvent(
+        "work_order.created", erpId, Plant.bomLine(material, "A-1234", "Door Panel", 400)).encode(),
+        Map.of("X-Correlation-ID", correlationId));
     assertThat(created.status()).as(created.toString()).isEqualTo(200);
-    return new Order(created.json().getString("mraos_work_order_id"), erpId, material);
+    return new Order(created.json().getString("mraos_work_order_id"), erpId, material, correlationId);
   }
 
   public static Completed complete(TestNode node, Order order, JsonObject completion) {
@@ -73,9 +81,9 @@ public final class OutboundFixture {
   }
 
   public static Completed complete(TestNode node, Order order, JsonObject completion, String supervisorToken) {
-    String correlationId = "corr_" + Plant.unique("out").toLowerCase();
+    String requestCorrelationId = "corr_" + Plant.unique("out").toLowerCase();
     Response done = node.api.post("/api/v1/work-orders/" + order.workOrderId() + "/complete", supervisorToken,
-        "application/json", completion.encode(), Map.of("X-Correlation-ID", correlationId));
+        "application/json", completion.encode(), Map.of("X-Correlation-ID", requestCorrelationId));
     assertThat(done.status()).as(done.toString()).isEqualTo(200);
     // the completion report is the one call queued for ERP
     JsonObject call = done.json().getJsonArray("calls_queued").getJsonObject(0);
@@ -83,7 +91,8 @@ public final class OutboundFixture {
     assertThat(call.getString("integration_type")).isEqualTo("erp_completion_report");
     String messageId = call.getString("message_id");
     assertThat(messageId).isNotBlank();
-    return new Completed(order.workOrderId(), order.erpWorkOrderId(), order.materialId(), messageId, correlationId, done.json());
+    return new Completed(order.workOrderId(), order.erpWorkOrderId(), order.materialId(), messageId, order.correlationId(),
+        done.json());
   }
 
   /** A new work order, completed with 200 produced and 3 scrapped. */

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import simulators.ErpSimulator;
 import simulators.Fault;
+import simulators.ReceivedRequest;
 import testsupport.Api.Response;
 import testsupport.KafkaTopic;
 import testsupport.Plant;
@@ -218,6 +219,34 @@ class FailureReviewApiTest {
 
     Response notAnObject = post(API + "/" + dl.failureId() + "/retry", new JsonObject().put("payload", "text"));
     assertThat(notAnObject.status()).isEqualTo(400);
+  }
+
+  @Test
+  void aDeadLetterCountsItsAttemptsAsErpSawThemAndCarriesTheOrdersCorrelationId() {
+    // ERP answers 500 twice: the first try and the one retry configured for server errors, then a dead letter
+    DeadLetter dl = deadLetter(Fault.status(500), Fault.status(500));
+    List<ReceivedRequest> sent = requests(erp, dl.report().messageId());
+    assertThat(sent).hasSize(2);
+
+    JsonObject failure = get(API + "/" + dl.failureId());
+    assertThat(failure.getInteger("attempts")).as("attempts, as ERP saw them and the log counts them").isEqualTo(2);
+    assertThat(failure.getInteger("retry_count")).as("the retries after the first attempt").isEqualTo(1);
+    assertThat(OutboundFixture.awaitOutboundAudit(node.db, dl.report().correlationId(), 2)).hasSize(2);
+    JsonObject listed = get(API + "?integration_type=" + TYPE + "&page_size=500").getJsonArray("items").stream()
+        .map(JsonObject.class::cast).filter(f -> dl.failureId().equals(f.getString("failure_id"))).findFirst().orElseThrow();
+    assertThat(listed.getInteger("attempts")).isEqualTo(2);
+    // the order's correlation id (the one ERP's webhook came with), not that of the supervisor's completing request
+    assertThat(failure.getString("correlation_id")).isEqualTo(dl.report().correlationId()).startsWith("corr_erp_");
+    assertThat(sent).allSatisfy(r -> assertThat(r.header("X-Correlation-ID")).isEqualTo(dl.report().correlationId()));
+
+    // a reviewer's retry that ERP refuses again is one attempt more
+    erp.fault(PATH, Fault.status(400));
+    assertThat(post(API + "/" + dl.failureId() + "/retry", null).status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(20)).until(() -> "pending_manual_review".equals(get(API + "/" + dl.failureId())
+        .getString("status")) && requests(erp, dl.report().messageId()).size() == 3);
+    JsonObject again = get(API + "/" + dl.failureId());
+    assertThat(again.getInteger("attempts")).isEqualTo(3);
+    assertThat(again.getInteger("retry_count")).isEqualTo(2);
   }
 
   @Test

@@ -231,7 +231,7 @@ class FailureReviewPageTest {
     assertThat(text("detail-type")).isEqualTo(ERP_TYPE);
     assertThat(text("detail-error-code")).isEqualTo("VALIDATION_ERROR");
     assertThat(text("detail-error-message")).isEqualTo("Material " + missing + " not found in MRAOS database");
-    assertThat(text("detail-retry-count")).isEqualTo("0");
+    assertThat(text("detail-attempts")).isEqualTo("1 (no retry)");
     String original = byId("detail-original").getText();
     assertThat(new JsonObject(original)).isEqualTo(failed.event());
     assertThat(original).as("pretty-printed").contains("\n  \"work_order\": {\n    \"");
@@ -241,7 +241,7 @@ class FailureReviewPageTest {
     byId("action-retry").click();
     awaitOutcome("still-failing");
     assertThat(text("outcome")).contains("failed again").contains(missing);
-    assertThat(text("detail-retry-count")).isEqualTo("1");
+    assertThat(text("detail-attempts")).isEqualTo("2 (1 retry)");
     assertThat(historyActions()).containsExactly("retry:supervisor", "retry_failed:mraos");
 
     // the material arrives from ERP; now the retry goes through

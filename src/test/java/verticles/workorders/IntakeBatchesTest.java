@@ -105,7 +105,7 @@ class IntakeBatchesTest {
         List.of(new BomLine(1, materialId, "P-1", "Panel", BigDecimal.TEN, "EA")));
     String envelope = new JsonObject().put("payload", new JsonObject().put("work_order",
         new JsonObject().put("erp_work_order_id", erpId))).encode();
-    return new IntakeBatches.NewOrder(parsed, parsed.billOfMaterials(), Instant.now(), Instant.now(), envelope);
+    return new IntakeBatches.NewOrder(parsed, parsed.billOfMaterials(), Instant.now(), Instant.now(), envelope, null);
   }
 
   @Test

@@ -128,6 +128,31 @@ class WorkOrderReadTest {
   }
 
   @Test
+  void aBillOfMaterialsWithoutPartNumbersNamesThePartsAsTheMaterialMasterDoes() {
+    // ERP's webhook may name only the materials (part number and name are optional in §3.2.1's bill of materials)
+    JsonObject event = Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP-R"),
+        new JsonObject().put("material_id", panel).put("quantity_required", 400),
+        new JsonObject().put("material_id", hinge).put("part_number", "B-5678-ERP").put("quantity_required", 200));
+    event.getJsonObject("work_order").put("production_line_preference", uniqueLine());
+    Response created = node.api.postJson(ErpRoutes.WORK_ORDERS, erp, event);
+    assertThat(created.status()).as(created.toString()).isEqualTo(200);
+    String id = created.json().getString("mraos_work_order_id");
+
+    JsonArray bom = node.api.get(ONE + id, supervisor).json().getJsonArray("bill_of_materials");
+
+    assertThat(bom.getJsonObject(0).getString("part_number")).isEqualTo("A-1234");
+    assertThat(bom.getJsonObject(0).getString("part_name")).isEqualTo("Door Panel");
+    // what ERP's order said wins; what it left out comes from the master
+    assertThat(bom.getJsonObject(1).getString("part_number")).isEqualTo("B-5678-ERP");
+    assertThat(bom.getJsonObject(1).getString("part_name")).isEqualTo("Hinge Assembly");
+    // the list reads the same
+    JsonArray listed = node.api.get(LIST + "?erp_work_order_id=" + q(event.getJsonObject("work_order")
+        .getString("erp_work_order_id")), supervisor).json().getJsonArray("items").getJsonObject(0)
+        .getJsonArray("bill_of_materials");
+    assertThat(listed).isEqualTo(bom);
+  }
+
+  @Test
   void progressIsAFractionWhenTheCountIsNotRound() {
     String id = create(Plant.unique("WO-ERP-R"), uniqueLine());
     node.db.exec("UPDATE work_orders SET quantity_produced = 1 WHERE work_order_id = ?", id);
