@@ -114,6 +114,7 @@ class ApiDocsTest {
 
   @Test
   void aFileTheWebjarDoesNotHoldIsNotFound() {
+    assertThat(node.api.get("/api-docs/swagger-ui.css", null).status()).isEqualTo(200);
     assertThat(node.api.get("/api-docs/no-such-file.js", null).status()).isEqualTo(404);
     assertThat(node.api.get("/api-docs/../openapi.yaml", null).status()).isNotEqualTo(500);
   }
