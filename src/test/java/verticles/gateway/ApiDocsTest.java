@@ -12,6 +12,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import testsupport.Api.Response;
 import testsupport.TestNode;
@@ -25,6 +28,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The API browser at {@code /api-docs/}: Swagger UI from its webjar, served by the node (nothing from a CDN), over the
  * node's own {@code /openapi.yaml}; read over HTTP, then rendered in headless Chromium (a screenshot is left in
- * {@code target/api-docs/} when that fails).
+ * {@code target/api-docs/} when that fails, or always with {@code -Dui.screenshots=true}).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ApiDocsTest {
@@ -119,6 +123,14 @@ class ApiDocsTest {
     assertThat(node.api.get("/api-docs/../openapi.yaml", null).status()).isNotEqualTo(500);
   }
 
+  /** A screenshot and the page's HTML in target/api-docs/. */
+  static void shoot(WebDriver browser) throws IOException {
+    Files.createDirectories(SHOTS);
+    Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SHOTS.resolve("api-docs.png"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.writeString(SHOTS.resolve("api-docs.html"), browser.getPageSource());
+  }
+
   @Test
   void inABrowserTheUiShowsTheOperationsOfTheNodesDocument() throws IOException {
     Path profile = Files.createTempDirectory("mraos-chromium-");
@@ -127,6 +139,9 @@ class ApiDocsTest {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--user-data-dir=" + profile, "--window-size=1400,2000", "--lang=en-US");
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
     // the driver is given, so Selenium Manager is never asked to find (or download) one
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
@@ -141,11 +156,14 @@ class ApiDocsTest {
       assertThat(paths).contains("/api/v1/work-orders", "/api/v1/machines", "/api/v1/alerts",
           "/api/v1/alerts/{id}/acknowledge", "/health/ready");
       assertThat(browser.findElement(By.cssSelector(".info .title")).getText()).contains("MRAOS integration API");
+      // nothing the page needs was refused by its Content-Security-Policy, nor failed to load
+      assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).map(LogEntry::getMessage)
+          .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Failed to load"));
+      if (Boolean.getBoolean("ui.screenshots")) {
+        shoot(browser);
+      }
     } catch (RuntimeException | AssertionError e) {
-      Files.createDirectories(SHOTS);
-      Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SHOTS.resolve("api-docs.png"),
-          StandardCopyOption.REPLACE_EXISTING);
-      Files.writeString(SHOTS.resolve("api-docs.html"), browser.getPageSource());
+      shoot(browser);
       throw e;
     } finally {
       browser.quit();
