@@ -24,9 +24,10 @@ import java.util.Comparator;
 import java.util.ServiceLoader;
 
 /**
- * The HTTP front door (one instance per core, stateless): health, metrics, the API under {@code /api/v1} and the
- * integration admins' dead-letter review page ({@code /admin/failures}). Every API call is authenticated by bearer
- * token; integration endpoints are also audited and rate-limited per client. The areas (ERP, work orders, ...) mount
+ * The HTTP front door (one instance per core, stateless): health, metrics, the API under {@code /api/v1}, the landing
+ * page and API browser ({@code /}, {@code /api-docs/}) and the integration admins' dead-letter review page
+ * ({@code /admin/failures}). Every API call is authenticated by bearer token; integration endpoints are also audited
+ * and rate-limited per client. The areas (ERP, work orders, ...) mount
  * their own routes.
  */
 public final class GatewayVerticle extends VerticleBase {
@@ -50,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(config.metricsRegistryName()));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
         .sendFile("webroot/openapi.yaml"));
+    ApiDocs.mount(router);
     // the integration admins' pages: static, no token to load them (their API calls carry it), nothing from elsewhere
     router.get("/admin/*").handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
