@@ -227,6 +227,7 @@ public final class ClusterSingletons extends VerticleBase {
         })
         .onFailure(err -> {
           LOG.error("Could not deploy singleton {}: {}", singleton.name(), err.getMessage(), err);
+          NodeStatus.forget(vertx, singleton.name()); // what it reported while starting does not run here
           if (grant == proof.generation()) {
             running.remove(singleton.name());
             holding.release(singleton.name()); // so another node can try

@@ -89,7 +89,7 @@ public final class LineVerticle extends VerticleBase {
       vertx.eventBus().<JsonObject>consumer(Addresses.lineRetry(lineId), this::onRetry);
       session.start();
       LOG.info("Line {} runs here ({} machines)", lineId, statuses.size());
-    });
+    }).onFailure(e -> NodeStatus.forget(vertx, component())); // a line that did not start is not this node's to report
   }
 
   /**
