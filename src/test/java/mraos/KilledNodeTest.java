@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Timeout;
 import simulators.Access;
 import simulators.MesMqttPublisher;
 import simulators.SystemSimulator;
-import testsupport.Api.Response;
 import testsupport.Db;
 import testsupport.NodeProcess;
 import testsupport.Plant;
@@ -23,7 +22,6 @@ import testsupport.PlantNode;
 import testsupport.Ports;
 import testsupport.TestServices;
 import testsupport.Tokens;
-import verticles.erp.ErpRoutes;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,17 +211,7 @@ class KilledNodeTest {
 
   private static String runningWorkOrder() {
     Tokens tokens = new Tokens(TestServices.get().issuer);
-    String erp = tokens.of("erp-connector");
-    String material = Plant.unique("MAT");
-    node.api.postJson(ErpRoutes.MATERIALS, erp, Plant.materials(Plant.material(material, "A-1", "Panel")));
-    JsonObject event = Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 2));
-    event.getJsonObject("work_order").put("quantity_ordered", 1_000_000);
-    Response created = node.api.postJson(ErpRoutes.WORK_ORDERS, erp, event);
-    assertThat(created.status()).as(created.toString()).isEqualTo(200);
-    String id = created.json().getString("mraos_work_order_id");
-    Response started = node.api.postJson("/api/v1/work-orders/" + id + "/start", tokens.of("supervisor"),
-        new JsonObject().put("machine_id", MACHINE).put("operator_id", "O-156"));
-    assertThat(started.status()).as(started.toString()).isEqualTo(202);
+    String id = Plant.startedOrder(node.api, tokens::of, MACHINE, 1_000_000);
     await("in progress").atMost(Duration.ofSeconds(20))
         .until(() -> "in_progress".equals(db.value("SELECT status FROM work_orders WHERE work_order_id = ?", id)));
     return id;

@@ -36,6 +36,29 @@ public final class Plant {
     }
   }
 
+  /**
+   * A work order of {@code quantity} units, sent by ERP through a node's API ({@code token}: a client's token by its id)
+   * and started by a supervisor on {@code machine}; its id. For any node, in this JVM or a process of its own.
+   */
+  public static String startedOrder(Api api, java.util.function.Function<String, String> token, String machine, int quantity) {
+    String erp = token.apply("erp-connector");
+    String material = unique("MAT");
+    api.postJson(MATERIALS, erp, materials(material(material, "A-1", "Panel")));
+    JsonObject event = workOrderEvent("work_order.created", unique("WO-ERP"), bomLine(material, "A-1", "Panel", 2));
+    event.getJsonObject("work_order").put("quantity_ordered", quantity);
+    Api.Response created = api.postJson("/api/v1/integrations/erp/work-orders", erp, event);
+    if (created.status() != 200) {
+      throw new IllegalStateException("the work order was not stored: " + created);
+    }
+    String id = created.json().getString("mraos_work_order_id");
+    Api.Response started = api.postJson("/api/v1/work-orders/" + id + "/start", token.apply("supervisor"),
+        new JsonObject().put("machine_id", machine).put("operator_id", "O-" + machine.substring(2)));
+    if (started.status() / 100 != 2) {
+      throw new IllegalStateException("the work order was not started: " + started);
+    }
+    return id;
+  }
+
   public static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
   }

@@ -8,12 +8,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import simulators.MesMqttPublisher;
-import testsupport.Api.Response;
 import testsupport.NodeProcess;
 import testsupport.Plant;
 import testsupport.TestNode;
 import testsupport.TestServices;
-import verticles.erp.ErpRoutes;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -108,16 +106,7 @@ class NodeDeathFailoverTest {
 
   /** A work order a supervisor started on the machine. */
   private static String workOrder(String machine) {
-    String material = Plant.unique("MAT");
-    String erp = survivor.token("erp-connector");
-    survivor.api.postJson(ErpRoutes.MATERIALS, erp, Plant.materials(Plant.material(material, "A-1", "Panel")));
-    JsonObject event = Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP"), Plant.bomLine(material, "A-1", "Panel", 2));
-    event.getJsonObject("work_order").put("quantity_ordered", 100_000);
-    Response created = survivor.api.postJson(ErpRoutes.WORK_ORDERS, erp, event);
-    assertThat(created.status()).as(created.toString()).isEqualTo(200);
-    String id = created.json().getString("mraos_work_order_id");
-    Plant.start(survivor, id, machine);
-    return id;
+    return Plant.startedOrder(survivor.api, survivor::token, machine, 100_000);
   }
 
   private static int publish(String line, String machine, String workOrder, int cumulative, int n) throws Exception {

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import simulators.MesMqttPublisher;
 import testsupport.Api.Response;
 import testsupport.Mosquitto;
-import testsupport.OwnDatabase;
 import testsupport.Plant;
 import testsupport.Ports;
 import testsupport.TestNode;
