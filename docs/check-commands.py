@@ -9,7 +9,7 @@ comment right before a block changes what is done with it:
 
     <!-- check: node -->            the block starts a node in the foreground: it runs in the background (a process
                                     group of its own) until the next stop; the check waits for /health/ready on 8080
-    <!-- check: stop -->            before this block, stop the nodes started so far (Ctrl-C to their process groups)
+    <!-- check: stop -->            before this block, stop the nodes started so far (their process groups, as Ctrl-C)
     <!-- check: expect <regex> -->  the block's output must match (Python regex, searched)
     <!-- check: timeout <s> -->     its time limit (default 180 s)
     <!-- check: stream <s> -->      the block runs until stopped (a live feed): it must still run, or have ended with
@@ -61,20 +61,50 @@ def ready(port=8080, wait=240):
 
 
 def stop(nodes):
+    """Stops each block's process group as Ctrl-C would, and waits until nothing of it is left. SIGTERM, not SIGINT: a
+    check started in the background inherits SIGINT ignored (the JVM then ignores it too); a node stops the same way on
+    either."""
     for proc in nodes:
         try:
-            os.killpg(proc.pid, signal.SIGINT)
+            os.killpg(proc.pid, signal.SIGTERM)
         except ProcessLookupError:
             continue
     for proc in nodes:
-        try:
-            proc.wait(timeout=90)
-        except subprocess.TimeoutExpired:
+        deadline = time.time() + 90
+        while time.time() < deadline and group_alive(proc.pid):
+            time.sleep(0.5)
+        if group_alive(proc.pid):
             os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
     nodes.clear()
 
 
+def group_alive(pgid):
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+PORTS = [8080, 8081, 8082, 8091, 8092, 8180, 5433, 9092, 9093, 1883, 4841]
+
+
+def busy_ports():
+    import socket
+    busy = []
+    for port in PORTS:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                busy.append(port)
+    return busy
+
+
 def main():
+    busy = busy_ports()
+    if busy:
+        print(f"ports in use: {busy}; the documented commands need them free (stop what listens there first)")
+        return 2
     repo = Path(__file__).resolve().parent.parent
     if "--here" in sys.argv:
         root = repo
