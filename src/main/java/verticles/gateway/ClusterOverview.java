@@ -14,7 +14,9 @@ import mraos.security.ClientRule;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * {@code GET /api/v1/cluster}: the cluster's members (node name, Hazelcast address, since when, which one answers) and
@@ -46,10 +48,19 @@ public final class ClusterOverview implements ApiRoutes {
                              List<String> expected) {
     Map<String, JsonObject> runs = new TreeMap<>();
     expected.forEach(name -> runs.put(name, new JsonObject().put("node", null).put("since", null)));
+    // a node that has left the cluster may still have a report that has not expired: it runs nothing any more
+    Set<String> inCluster = members.stream().map(m -> m.getString("node")).collect(Collectors.toSet());
     nodes.forEach((node, report) -> {
+      if (!inCluster.contains(node)) {
+        return;
+      }
       JsonObject since = report.getJsonObject("singletons_since", new JsonObject());
-      report.getJsonArray("singletons", new JsonArray()).forEach(name -> runs.put(String.valueOf(name),
-          new JsonObject().put("node", node).put("since", since.getString(String.valueOf(name)))));
+      report.getJsonArray("singletons", new JsonArray()).forEach(name -> {
+        JsonObject here = new JsonObject().put("node", node).put("since", since.getString(String.valueOf(name)));
+        // two reports a moment apart around a hand-over: the later start is where it runs now
+        runs.merge(String.valueOf(name), here, (a, b) -> a.getString("node") == null
+            || String.valueOf(b.getString("since")).compareTo(String.valueOf(a.getString("since"))) > 0 ? b : a);
+      });
     });
     JsonObject lines = new JsonObject();
     JsonObject endpoints = new JsonObject();
