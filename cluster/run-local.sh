@@ -97,6 +97,15 @@ Who is in the cluster and which node runs which line, endpoint and outbound acto
   curl -s -H "Authorization: Bearer \$TOKEN" http://localhost:${http[0]}/api/v1/cluster
 EOF
 
-# runs until a node ends by itself or Ctrl-C
-wait -n "${pids[@]}" || true
-echo "A node ended by itself; see the logs in $data." >&2
+# runs until Ctrl-C, or until node 1 (the shared services) ends; node 2 or 3 stopped by hand (kill <pid>) is reported,
+# and the others go on without it (its lines move to them)
+ended=()
+while kill -0 "${pids[0]}" 2>/dev/null; do
+  for n in 2 3; do
+    if [[ ! " ${ended[*]} " == *" $n "* ]] && ! kill -0 "${pids[n-1]}" 2>/dev/null; then
+      ended+=("$n"); echo "node$n (pid ${pids[n-1]}) has ended; see $data/node$n.log. The others go on." >&2
+    fi
+  done
+  sleep 1 & wait $!
+done
+echo "node1 (the shared services) has ended; see $data/node1.log." >&2
