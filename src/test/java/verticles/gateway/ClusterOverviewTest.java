@@ -79,6 +79,7 @@ class ClusterOverviewTest {
     assertThat(lines.fieldNames()).containsExactlyInAnyOrder("line1", "line2", "line3");
     for (String line : lines.fieldNames()) {
       JsonObject where = lines.getJsonObject(line);
+      assertThat(where.getString("node")).as(line + " runs on a node (not mid-hand-over)").isIn(nameA, nameB);
       TestNode runner = where.getString("node").equals(nameA) ? a : b;
       assertThat(runner.singletonsHere()).as(line).contains("line-" + line);
       assertThat(Instant.parse(where.getString("since"))).isBefore(Instant.now());
