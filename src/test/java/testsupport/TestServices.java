@@ -54,6 +54,11 @@ public final class TestServices {
         // a node that takes over a singleton from one that vanished waits out the lease: keep it short here
         Map.entry("cluster.singleton-lease", "1s"),
         Map.entry("cluster.singleton-check-interval", "250ms"),
+        // the tests' unclustered nodes share this database on purpose (one test class after another, sometimes two at
+        // once); the tests of the refusal turn it back on
+        Map.entry("cluster.require-cluster-when-shared", false),
+        // clustered tests join only nodes of this test JVM, not those of another test run on the same machine
+        Map.entry("cluster.name", "mraos-test-" + ProcessHandle.current().pid()),
         // schedules run only where a test asks for them (by its own clock), never by the wall clock of a shared database
         Map.entry("scheduler.jobs.erp-consumption-batch", "off"),
         Map.entry("scheduler.jobs.erp-material-master-pull", "off"),

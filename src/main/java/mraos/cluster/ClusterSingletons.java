@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,8 @@ public final class ClusterSingletons extends VerticleBase {
   private final Map<String, Singleton> wanted = new HashMap<>();
   /** singleton name → deployment id, for those this node runs (or a transitional state). */
   private final Map<String, String> running = new HashMap<>();
+  /** singleton name → when it started here, for those it runs. */
+  private final Map<String, Instant> since = new HashMap<>();
   private LockSession session;
   private boolean connecting;
   private long attempts;
@@ -81,8 +84,8 @@ public final class ClusterSingletons extends VerticleBase {
 
   /** Which singletons run on this node, for the integration status. */
   private void report() {
-    NodeStatus.singletons(vertx, running.entrySet().stream().filter(e -> !transitional(e.getValue()))
-        .map(Map.Entry::getKey).sorted().toList());
+    since.keySet().removeIf(name -> !running.containsKey(name) || transitional(running.get(name)));
+    NodeStatus.singletons(vertx, since);
   }
 
   /**
@@ -94,7 +97,8 @@ public final class ClusterSingletons extends VerticleBase {
     vertx.cancelTimer(timer);
     proof.revoke();
     running.clear();
-    NodeStatus.singletons(vertx, List.of());
+    since.clear();
+    NodeStatus.singletons(vertx, Map.of());
     LockSession held = session;
     session = null;
     return held == null ? Future.succeededFuture() : held.closeCleanly();
@@ -223,6 +227,7 @@ public final class ClusterSingletons extends VerticleBase {
             return;
           }
           running.put(singleton.name(), id);
+          since.put(singleton.name(), Instant.now());
           LOG.info("This node now runs {} (once in the cluster)", singleton.name());
         })
         .onFailure(err -> {

@@ -81,7 +81,7 @@ final class LockSession {
     Duration lease = config.cluster().singletonLease();
     long silence = lease.multipliedBy(2).toMillis();
     PgConnectOptions options = new PgConnectOptions(Database.connectOptions(config.database()))
-        .addProperty("application_name", "mraos-locks " + config.node().name())
+        .addProperty("application_name", SharedDatabase.LOCK_CONNECTION_PREFIX + config.node().name())
         .addProperty("idle_session_timeout", String.valueOf(silence))
         .addProperty("tcp_keepalives_idle", String.valueOf(Math.max(1, lease.toSeconds())))
         .addProperty("tcp_keepalives_interval", "1")

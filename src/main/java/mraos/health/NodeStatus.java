@@ -90,26 +90,36 @@ public final class NodeStatus {
     return new TreeMap<>(vertx.sharedData().<String, JsonObject>getLocalMap(PARTS));
   }
 
-  /** The singletons this node runs now. */
-  public static void singletons(Vertx vertx, List<String> runningHere) {
-    vertx.sharedData().<String, JsonArray>getLocalMap(NODE).put("singletons", new JsonArray(List.copyOf(runningHere)));
+  /** The singletons this node runs now, each with since when it runs here. */
+  public static void singletons(Vertx vertx, Map<String, Instant> runningHere) {
+    JsonObject since = new JsonObject();
+    new TreeMap<>(runningHere).forEach((name, at) -> since.put(name, at.toString()));
+    LocalMap<String, JsonObject> node = vertx.sharedData().getLocalMap(NODE);
+    node.put("singletons", new JsonObject().put("names", new JsonArray(new ArrayList<>(since.fieldNames())))
+        .put("since", since));
   }
 
   public static List<String> singletons(Vertx vertx) {
-    JsonArray here = vertx.sharedData().<String, JsonArray>getLocalMap(NODE).get("singletons");
     List<String> names = new ArrayList<>();
-    if (here != null) {
-      here.forEach(name -> names.add(String.valueOf(name)));
-    }
+    singletonsHere(vertx).getJsonArray("names").forEach(name -> names.add(String.valueOf(name)));
     return names;
   }
 
-  /** This node's report: its name, parts and singletons, as of now. */
+  private static JsonObject singletonsHere(Vertx vertx) {
+    JsonObject here = vertx.sharedData().<String, JsonObject>getLocalMap(NODE).get("singletons");
+    return here != null ? here : new JsonObject().put("names", new JsonArray()).put("since", new JsonObject());
+  }
+
+  /**
+   * This node's report: its name, parts and singletons (names, and {@code singletons_since}: name → since when it runs
+   * here), as of now.
+   */
   public static JsonObject report(Vertx vertx, String node) {
     JsonObject parts = new JsonObject();
     parts(vertx).forEach(parts::put);
+    JsonObject singletons = singletonsHere(vertx);
     return new JsonObject().put("node", node).put("at", Instant.now().toString()).put("parts", parts)
-        .put("singletons", new JsonArray(singletons(vertx)));
+        .put("singletons", singletons.getJsonArray("names").copy()).put("singletons_since", singletons.getJsonObject("since").copy());
   }
 
   /** Shares this node's report every {@code period} (it lives three periods); returns the timer. */

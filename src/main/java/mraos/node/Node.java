@@ -1,7 +1,6 @@
 package mraos.node;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.FileSystemXmlConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +15,9 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
+import mraos.cluster.ClusterMembers;
 import mraos.cluster.ClusterSingletons;
+import mraos.cluster.SharedDatabase;
 import mraos.config.MraosConfig;
 import mraos.config.OpcUaEndpoint;
 import mraos.db.Database;
@@ -38,6 +39,7 @@ import verticles.scheduler.SchedulerVerticle;
 
 import java.io.FileNotFoundException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -86,7 +88,10 @@ public final class Node implements AutoCloseable {
       MraosConfig config = embedded.effectiveConfig();
       long deployTimeoutMs = config.node().deployTimeout().toMillis();
       Database.migrate(config.database());
-      vertx = vertx(config).await(deployTimeoutMs, TimeUnit.MILLISECONDS);
+      SharedDatabase.refuseUnclusteredBesidePeers(config);
+      Instant since = Instant.now();
+      vertx = vertx(config, since).await(deployTimeoutMs, TimeUnit.MILLISECONDS);
+      ClusterMembers.started(vertx, config.node().name(), since);
       NodeClock.install(vertx, clock);
       Pool pool = Database.pool(vertx, config.database());
       Pool batchPool = Database.batchPool(vertx, config.database());
@@ -146,7 +151,7 @@ public final class Node implements AutoCloseable {
     return new JsonObject().put("mraos", json).put("singletons", list);
   }
 
-  private static Future<Vertx> vertx(MraosConfig config) throws FileNotFoundException {
+  private static Future<Vertx> vertx(MraosConfig config, Instant since) throws FileNotFoundException {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
@@ -159,11 +164,9 @@ public final class Node implements AutoCloseable {
     if (!config.cluster().enabled()) {
       return Future.succeededFuture(builder.with(options).build());
     }
-    Config hazelcast = new FileSystemXmlConfig(config.cluster().configFile().toFile());
-    if (!config.cluster().members().isEmpty()) {
-      hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().setMembers(config.cluster().members());
-    }
-    options.setHAEnabled(true).setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()));
+    Config hazelcast = ClusterMembers.hazelcast(config.cluster(), config.node().name(), since);
+    // no Vert.x HA: what must survive a node is a singleton held by an advisory lock (docs/architecture.md)
+    options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()));
     return builder.with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
   }
 
