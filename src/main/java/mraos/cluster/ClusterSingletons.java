@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,7 @@ public final class ClusterSingletons extends VerticleBase {
   private LockSession session;
   private boolean connecting;
   private long attempts;
+  private long rounds;
   private long timer;
 
   @Override
@@ -148,7 +151,10 @@ public final class ClusterSingletons extends VerticleBase {
         }
       }
     }
-    for (Singleton singleton : wanted.values()) {
+    // a busy lock counts against a round's share: each round starts one further along (a kept one blocks no other)
+    List<Singleton> order = new ArrayList<>(wanted.values());
+    Collections.rotate(order, -(int) (rounds++ % Math.max(1, order.size())));
+    for (Singleton singleton : order) {
       boolean mine = running.containsKey(singleton.name());
       if (singleton.group() == null) {
         if (!mine) {

@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import mraos.db.Database;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,9 @@ class ClusterShareHandOverTest {
       singletons.add(new JsonObject().put("name", "share-test-" + name).put("group", GROUP)
           .put("verticle", SlowToStop.class.getName()).put("config", new JsonObject().put("name", name)));
     }
-    JsonObject mraos = TestServices.get().nodeConfig(Map.of("cluster.singleton-check-interval", "100ms")).json();
+    var config = TestServices.get().nodeConfig(Map.of("cluster.singleton-check-interval", "100ms"));
+    Database.migrate(config.database()); // the locks' table, when this class runs first
+    JsonObject mraos = config.json();
     vertx.deployVerticle("java:" + ClusterSingletons.class.getName(), new DeploymentOptions()
         .setConfig(new JsonObject().put("mraos", mraos).put("singletons", singletons))).await(30, TimeUnit.SECONDS);
   }
