@@ -51,6 +51,7 @@ class CleanStopTest {
       assertThat(processesUsing(dataDir)).as("embedded services left running").isEmpty();
     } finally {
       node.close();
+      processesUsing(dataDir).forEach(ProcessHandle::destroy); // what a node that failed to stop left running
     }
   }
 
