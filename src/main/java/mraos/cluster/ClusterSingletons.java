@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,8 @@ public final class ClusterSingletons extends VerticleBase {
     });
   }
 
-  private void share(long live) {
+  private void share(LockSession.Found found) {
+    long live = found.live();
     Map<String, Integer> held = new HashMap<>();
     Map<String, Integer> size = new HashMap<>();
     for (Singleton s : wanted.values()) {
@@ -151,9 +153,12 @@ public final class ClusterSingletons extends VerticleBase {
         }
       }
     }
-    // a busy lock counts against a round's share: each round starts one further along (a kept one blocks no other)
+    // free locks first (a dead node's, a handed-back one), so that a line never waits for the turn of one another
+    // node keeps; each round starts one further along, so a busy lock whose attempt fails (taken meanwhile) counts
+    // against that round's share only
     List<Singleton> order = new ArrayList<>(wanted.values());
     Collections.rotate(order, -(int) (rounds++ % Math.max(1, order.size())));
+    order.sort(Comparator.comparing(s -> !running.containsKey(s.name()) && found.busy(s.name())));
     for (Singleton singleton : order) {
       boolean mine = running.containsKey(singleton.name());
       if (singleton.group() == null) {

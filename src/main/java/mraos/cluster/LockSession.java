@@ -4,13 +4,17 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import mraos.config.MraosConfig;
 import mraos.db.Database;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -37,15 +41,19 @@ final class LockSession {
              THEN pg_advisory_unlock($1::bigint) ELSE false END AS released""";
   static final String JOIN = "SELECT pg_advisory_lock_shared($1)";
   /**
-   * The check: renews this holder's singletons and counts the live nodes (holders of the shared member lock; a bigint
-   * advisory key is split into classid and objid in pg_locks).
+   * The check: renews this holder's singletons, counts the live nodes (holders of the shared member lock) and lists the
+   * singleton locks held by anyone (a bigint advisory key is split into classid and objid in pg_locks), so that a node
+   * reaches for free ones instead of trying busy ones.
    */
   static final String CHECK = """
       WITH renewed AS (
         UPDATE singleton_holders SET renewed_at = clock_timestamp() WHERE holder_id = $3
       )
-      SELECT count(*) AS live FROM pg_locks
-       WHERE locktype = 'advisory' AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1 AND granted""";
+      SELECT count(*) FILTER (WHERE mode = 'ShareLock' AND classid::bigint = $1 AND objid::bigint = $2) AS live,
+             COALESCE(array_agg((classid::bigint << 32) | objid::bigint) FILTER (WHERE mode = 'ExclusiveLock'),
+                      '{}'::bigint[]) AS busy
+        FROM pg_locks
+       WHERE locktype = 'advisory' AND objsubid = 1 AND granted""";
   /**
    * Records this holder as the singleton's (its lock just taken) and answers how long the previous holder, if it did
    * not let go cleanly, may still believe it holds it: its last proof plus a lease and a check interval ($4, ms).
@@ -98,11 +106,22 @@ final class LockSession {
     connection.closeHandler(v -> handler.run());
   }
 
-  /** Renews this node's hold and answers how many nodes are live. */
-  Future<Long> check() {
+  /** What a check found: the live nodes, and the keys of the singleton locks held (by this node or another). */
+  record Found(long live, Set<Long> busy) {
+    /** Whether some session (this one included) holds the singleton's lock. */
+    boolean busy(String singleton) {
+      return busy.contains(lockKey(singleton));
+    }
+  }
+
+  /** Renews this node's hold and answers how many nodes are live and which singleton locks are held. */
+  Future<Found> check() {
     long member = lockKey(MEMBER);
-    return connection.preparedQuery(CHECK).execute(Tuple.of(member >>> 32, member & 0xFFFFFFFFL, holder))
-        .map(rows -> Math.max(1, rows.iterator().next().getLong("live")));
+    return connection.preparedQuery(CHECK).execute(Tuple.of(member >>> 32, member & 0xFFFFFFFFL, holder)).map(rows -> {
+      Row row = rows.iterator().next();
+      Set<Long> busy = new HashSet<>(List.of(row.getArrayOfLongs("busy")));
+      return new Found(Math.max(1, row.getLong("live")), busy);
+    });
   }
 
   /** Empty if another node holds the lock; else how long to wait before starting the singleton. */
