@@ -52,6 +52,7 @@ public final class LineVerticle extends VerticleBase {
   private WorkOrders workOrders;
   private MqttLineSession session;
   private LineWriter writer;
+  private LineMeters meters;
   private boolean stopping;
   /** Whether this node still holds the line's lock: nothing is read or acknowledged without it. */
   private SingletonLease.Proof lease;
@@ -73,9 +74,10 @@ public final class LineVerticle extends VerticleBase {
     Map<String, Instant> statusTimes = new HashMap<>();
     NodeStatus.report(vertx, component(), MraosConfig.MES, NodeStatus.State.DEGRADED, "starting");
     session = new MqttLineSession(vertx, config.mqtt(), lineId, this::onMqtt, this::onConnected);
+    meters = LineMeters.of(Meters.registry(config.metricsRegistryName()), lineId);
     writer = new LineWriter(vertx, new LineWriter.Setup(lineId, config.lines(), pool, clock,
         config.kafka().resourceStatusTopic(), workOrders, DeadLetters.of(config)), session, lease,
-        LineMeters.of(Meters.registry(config.metricsRegistryName()), lineId), new LineCompletions(vertx, lineId, workOrders),
+        meters, new LineCompletions(vertx, lineId, workOrders),
         statuses, statusTimes);
     return pool.preparedQuery(MACHINE_STATES).execute(Tuple.of(lineId)).onSuccess(rows -> {
       rows.forEach(row -> {
@@ -105,11 +107,13 @@ public final class LineVerticle extends VerticleBase {
       writer.abandon("line " + lineId + " moved to another node before the message was written");
       LOG.info("Line {}: stopped at once (the node lost the line's lock), {} message(s) left to its next holder", lineId,
           writer.pendingCount());
+      meters.close();
       return Future.succeededFuture();
     }
     return writer.drain(System.currentTimeMillis() + config.lines().drainTimeout().toMillis())
         .eventually(() -> {
           session.stop();
+          meters.close();
           return Future.succeededFuture();
         });
   }
