@@ -13,6 +13,7 @@ import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +98,33 @@ final class StatusSubscription {
       status.discard();
       throw e;
     }
+    status.readCurrentValues(client, items);
     return status;
+  }
+
+  /**
+   * Reads the current value of every monitored node in one request and hands them on as the first updates. A new
+   * subscription sends its first values only at the end of its first publishing interval (30 s by default): without
+   * this read, a machine's status after MRAOS (or the server) started again would wait that long. A notification
+   * carrying the same values later changes nothing (a machine's message goes out only when a value changed).
+   */
+  private void readCurrentValues(OpcUaClient client, List<OpcUaMonitoredItem> items) {
+    List<OpcUaMonitoredItem> created = items.stream()
+        .filter(item -> item.getCreateResult().map(StatusCode::isGood).orElse(false)).toList();
+    try {
+      List<DataValue> values = client.readValues(0.0, TimestampsToReturn.Both,
+          created.stream().map(item -> item.getReadValueId().getNodeId()).toList());
+      List<Update> updates = new ArrayList<>(created.size());
+      for (int i = 0; i < created.size(); i++) {
+        if (created.get(i).getUserObject().orElse(null) instanceof Key k && values.get(i).getStatusCode().isGood()) {
+          updates.add(new Update(k.machineId(), k.field(), values.get(i)));
+        }
+      }
+      context.runOnContext(v -> listener.onUpdates(this, updates));
+    } catch (UaException e) {
+      LOG.warn("Could not read the machines' current status ({}); it arrives with the subscription's first publish",
+          e.getMessage());
+    }
   }
 
   /**

@@ -65,7 +65,7 @@ class OpcUaEndpointVerticleTest {
         Map.entry("mes.opcua.request-timeout", "2s"),
         Map.entry("mes.opcua.reconnect-backoff-min", "200ms"),
         Map.entry("mes.opcua.reconnect-backoff-max", "2s"),
-        Map.entry("mes.opcua.certificate-dir", certificates.toString()));
+        Map.entry("mes.opcua.certificate-dir", String.valueOf(certificates)));
   }
 
   @AfterAll
