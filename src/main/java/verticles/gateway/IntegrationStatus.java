@@ -1,5 +1,6 @@
 package verticles.gateway;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import mraos.cluster.SingletonHolders;
@@ -46,7 +47,11 @@ public final class IntegrationStatus implements ApiRoutes {
     Duration freshness = config.cluster().singletonLease().plus(config.cluster().singletonCheckInterval());
     api.router().get(PATH).handler(Authorization.require(readers)).handler(ctx -> NodeStatus.nodes(api.vertx(),
             config.node().name())
-        .compose(nodes -> SingletonHolders.current(api.pool(), freshness).map(holders -> overview(expected, nodes, holders)))
+        .compose(nodes -> SingletonHolders.current(api.pool(), freshness).map(holders -> overview(expected, nodes, holders))
+            // what the nodes report is in the cluster's memory: without PostgreSQL the picture is still there, and why
+            // nothing that needs it runs
+            .recover(err -> Future.succeededFuture(overview(expected, nodes, Map.of(),
+                "PostgreSQL cannot be reached (" + err.getMessage() + ")"))))
         .onSuccess(json -> Responses.json(ctx, 200, json)).onFailure(ctx::fail));
   }
 
@@ -61,6 +66,16 @@ public final class IntegrationStatus implements ApiRoutes {
   }
 
   static JsonObject overview(Map<String, String> expected, Map<String, JsonObject> nodes, Map<String, String> holders) {
+    return overview(expected, nodes, holders, null);
+  }
+
+  /**
+   * The same when PostgreSQL could not be asked ({@code databaseProblem} says why; null when it answered): the overview
+   * is down, names the cause, and a part that runs nowhere says it cannot run without the database (a node runs a line,
+   * an outbound path, an endpoint only while it can prove it holds its lock there).
+   */
+  static JsonObject overview(Map<String, String> expected, Map<String, JsonObject> nodes, Map<String, String> holders,
+                             String databaseProblem) {
     Map<String, JsonObject> parts = new TreeMap<>();
     JsonObject nodeList = new JsonObject();
     nodes.forEach((node, report) -> {
@@ -72,7 +87,7 @@ public final class IntegrationStatus implements ApiRoutes {
         parts.merge(name, part, (a, b) -> a.getString("at").compareTo(b.getString("at")) >= 0 ? a : b);
       });
     });
-    expected.forEach((part, system) -> parts.computeIfAbsent(part, p -> missing(p, system, holders.get(p))));
+    expected.forEach((part, system) -> parts.computeIfAbsent(part, p -> missing(p, system, holders.get(p), databaseProblem)));
 
     Map<String, List<JsonObject>> bySystem = new TreeMap<>();
     MraosConfig.EXTERNAL_SYSTEMS.forEach(system -> bySystem.put(system, new ArrayList<>()));
@@ -92,8 +107,11 @@ public final class IntegrationStatus implements ApiRoutes {
         lines.put(name.substring("line-".length()), withColor(part.copy()));
       }
     });
+    JsonObject database = databaseProblem == null ? new JsonObject().put("status", State.UP.json())
+        : new JsonObject().put("status", State.DOWN.json()).put("detail", databaseProblem);
+    overall = databaseProblem == null ? overall : State.DOWN;
     return new JsonObject().put("status", overall.json()).put("color", overall.color()).put("at", Instant.now().toString())
-        .put("systems", systems).put("lines", lines).put("nodes", nodeList);
+        .put("database", withColor(database)).put("systems", systems).put("lines", lines).put("nodes", nodeList);
   }
 
   /** Up when all parts are, down when none is, degraded in between; a system with no part here is down. */
@@ -107,12 +125,14 @@ public final class IntegrationStatus implements ApiRoutes {
   }
 
   /** A part that should run but no node reports. */
-  private static JsonObject missing(String part, String system, String holder) {
+  private static JsonObject missing(String part, String system, String holder, String databaseProblem) {
     boolean held = holder != null;
+    String nowhere = databaseProblem == null ? "runs on no node in the cluster"
+        : "runs on no node: " + databaseProblem + ", and a node runs it only while its lock there is proven";
     return new JsonObject().put("part", part).put("system", system)
         .put("status", (held ? State.DEGRADED : State.DOWN).json()).put("node", holder)
         .put("detail", held ? "held by node " + holder + ", which has not shared its status (starting, or not in this"
-            + " node's cluster)" : "runs on no node in the cluster");
+            + " node's cluster)" : nowhere);
   }
 
   private static JsonObject withColor(JsonObject part) {

@@ -72,6 +72,17 @@ class IntegrationStatusTest {
   }
 
   @Test
+  void withoutPostgresqlTheOverviewIsDownAndSaysWhyNothingRuns() {
+    JsonObject status = IntegrationStatus.overview(EXPECTED, Map.of(), Map.of(), "PostgreSQL cannot be reached (refused)");
+
+    assertThat(status.getString("status")).isEqualTo("down");
+    assertThat(status.getJsonObject("database").getString("status")).isEqualTo("down");
+    assertThat(status.getJsonObject("database").getString("detail")).contains("PostgreSQL cannot be reached");
+    assertThat(status.getJsonObject("lines").getJsonObject("line1").getString("detail"))
+        .startsWith("runs on no node: PostgreSQL cannot be reached").contains("lock");
+  }
+
+  @Test
   void everythingUpIsGreen() {
     JsonObject parts = new JsonObject();
     EXPECTED.forEach((name, system) -> parts.put(name, part(system, "up", "fine")));
