@@ -51,6 +51,10 @@ public final class Mosquitto implements AutoCloseable {
     broker = EmbeddedMosquitto.start(dir, settings);
   }
 
+  public int port() {
+    return settings.port();
+  }
+
   public String url() {
     return "mqtt://127.0.0.1:" + settings.port();
   }
