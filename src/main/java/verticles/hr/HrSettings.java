@@ -31,7 +31,7 @@ record HrSettings(String employeesPath, String schedulesPath, String timeEntries
         attendance.string("default-key-client").trim(),
         hours.duration("look-back", Duration.ZERO, Duration.ofDays(60)),
         hours.duration("overtime-increment", Duration.ofMinutes(1), Duration.ofHours(8)),
-        hr.duration("housekeeping-interval", Duration.ofSeconds(1), Duration.ofDays(1)),
+        hr.duration("housekeeping-interval", Duration.ofMillis(100), Duration.ofDays(1)),
         config.kafka().hrUpdatesTopic());
   }
 }
