@@ -110,7 +110,7 @@ public final class HoursWorkedReport implements ScheduledJob {
               payload, "hours-" + date, correlationId);
           Long[] ids = shifts.stream().map(TimeEntries.Attended::shiftRecordId).toArray(Long[]::new);
           return OutboundQueue.enqueue(tx, call, now)
-              .compose(v -> tx.preparedQuery(REPORTED).execute(Tuple.of(call.messageId(), ids)))
+              .compose(v -> tx.preparedQuery(REPORTED).execute(Tuple.of(call.messageId(), (Object) ids)))
               .map(v -> new JsonObject().put("date", date.toString()).put("message_id", call.messageId())
                   .put("time_entries", payload.getJsonArray("time_entries").size()));
         });
