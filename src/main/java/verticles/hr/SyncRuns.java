@@ -22,7 +22,7 @@ final class SyncRuns {
       INSERT INTO hr_sync_runs (kind, status, started_at, finished_at, summary, error) VALUES ($1, $2, $3, $4, $5, $6)""";
   static final String LATEST = """
       SELECT run_id, kind, status, started_at, finished_at, summary, error FROM hr_sync_runs
-       WHERE kind = $1 ORDER BY finished_at DESC, run_id DESC LIMIT 1""";
+       WHERE kind = $1 ORDER BY run_id DESC LIMIT 1""";
 
   private SyncRuns() {
   }
@@ -37,7 +37,7 @@ final class SyncRuns {
     return db.preparedQuery(RECORD).execute(Tuple.of(kind, "failed", utc(started), utc(finished), null, error)).mapEmpty();
   }
 
-  /** The latest run of this kind, or null if none ran yet. */
+  /** The latest run of this kind (the last one recorded: clocks may disagree), or null if none ran yet. */
   static Future<JsonObject> latest(Pool pool, String kind) {
     return pool.preparedQuery(LATEST).execute(Tuple.of(kind)).map(rows -> {
       if (rows.size() == 0) {
