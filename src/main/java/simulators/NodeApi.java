@@ -104,6 +104,35 @@ final class NodeApi {
         .compose(response -> expect(response, 202, "start of " + workOrderId)).mapEmpty();
   }
 
+  /** An integration admin (the supervisor) makes an API key for HR's time clock; the key itself. */
+  Future<String> createHrApiKey(String note) {
+    return call(supervisor, () -> http.postAbs(base + "/api/v1/hr/api-keys"), new JsonObject().put("note", note))
+        .compose(response -> expect(response, 201, "HR API key")).map(answer -> answer.getString("api_key"));
+  }
+
+  /** A supervisor runs a job now (e.g. hr-employee-sync); its summary. */
+  Future<JsonObject> runJob(String job) {
+    return call(supervisor, () -> http.postAbs(base + "/api/v1/jobs/" + job + "/run"), new JsonObject())
+        .compose(response -> expect(response, 200, "job " + job)).map(answer -> answer.getJsonObject("summary"));
+  }
+
+  /** The operators MRAOS holds: employee id → MRAOS operator id. */
+  Future<java.util.Map<String, String>> operatorIds() {
+    return tokens.of(supervisor).compose(token -> http.getAbs(base + "/api/v1/operators?limit=5000")
+            .bearerTokenAuthentication(token).send())
+        .compose(response -> expect(response, 200, "operators")).map(answer -> {
+          java.util.Map<String, String> ids = new java.util.HashMap<>();
+          answer.getJsonArray("operators", new io.vertx.core.json.JsonArray()).forEach(o -> ids.put(
+              ((JsonObject) o).getString("employee_id"), ((JsonObject) o).getString("operator_id")));
+          return ids;
+        });
+  }
+
+  /** The node's base URL, for the plant's other callers (HR's time clock). */
+  String base() {
+    return base;
+  }
+
   private Future<HttpResponse<Buffer>> call(IssuerTokens.Client client, Supplier<HttpRequest<Buffer>> request, JsonObject body) {
     return send(client, request, body).compose(response -> {
       if (response.statusCode() != 401) {

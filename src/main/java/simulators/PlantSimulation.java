@@ -20,7 +20,8 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * A plant running beside an MRAOS node, through the node's real interfaces only. Once the node is ready, ERP (the
+ * A plant running beside an MRAOS node, through the node's real interfaces only. Once the node is ready, HR's people
+ * come in ({@link PlantStaff}: master and schedule synced, everyone clocked in before their shift), then ERP (the
  * {@link ErpSimulator} plus its webhook calls) sends the material master and a work order for each machine, and a
  * supervisor starts each order on its machine ({@code POST /api/v1/work-orders/{id}/start}); the node tells the MES,
  * whose start call sets the {@link SimulatedMachine} going: counts, inspections and downtime over MQTT, status over
@@ -42,6 +43,7 @@ public final class PlantSimulation {
   private final ProductCatalogue catalogue = ProductCatalogue.washers();
   private final Map<String, SimulatedMachine> machines = new LinkedHashMap<>();
   private final WorkOrderFlow flow;
+  private final PlantStaff staff;
   private final Promise<Void> started = Promise.promise();
   private long summaryTimer = -1;
   private boolean stopped;
@@ -67,6 +69,8 @@ public final class PlantSimulation {
     // each machine draws from its own sequence, so a seeded run behaves the same whatever the timing between machines
     running.forEach(machine -> machines.put(machine.id(), new SimulatedMachine(vertx, machine, settings,
         new Random(random.nextLong()), broker, systems.opcua(), flow::finished)));
+    staff = new PlantStaff(systems.hr(), api, calls, http, new HrRoster(running, java.time.LocalDate.now(node.plantTimeZone())),
+        node.plantTimeZone());
   }
 
   /**
@@ -88,7 +92,8 @@ public final class PlantSimulation {
 
   private Future<Void> run() {
     LOG.info("Simulated plant: {} machines wait for the node to be ready", machines.size());
-    return calls.nodeReady(api).compose(v -> {
+    return calls.nodeReady(api).compose(v -> staff.clockIn()).compose(byMachine -> {
+      flow.operators(byMachine);
       systems.takeStartCalls(flow::startCall);
       systems.erp().onCompletion(receipt -> context.runOnContext(x -> flow.completionReported(receipt)));
       systems.erp().seedMaterials(catalogue.materials().stream().map(ProductCatalogue.Material::toJson).toList());

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The plant's systems as {@code --simulate} starts them beside a node, on loopback: the {@link ErpSimulator}, the MES's
+ * The plant's systems as {@code --simulate} starts them beside a node, on loopback: the {@link ErpSimulator}, the
+ * {@link HrSimulator}, the MES's
  * HTTP side (a {@link SystemSimulator} taking the work-order start call of spec §4.2.2 with the credentials the node
  * is configured to send) and the MES's OPC UA server ({@link MesOpcUaServer}, every machine of the plant model,
  * offering what the node's endpoint asks for). {@link #overrides()} says which settings point the node at them. Start
@@ -35,20 +36,22 @@ public final class SimulatedSystems implements AutoCloseable {
   private static final long STOP_TIMEOUT_S = 30;
 
   private final ErpSimulator erp;
+  private final HrSimulator hr;
   private final SystemSimulator mes;
   private final MesOpcUaServer opcua;
   private final String opcuaEndpoint;
   private volatile Function<JsonObject, Future<JsonObject>> startCalls;
 
-  private SimulatedSystems(ErpSimulator erp, SystemSimulator mes, MesOpcUaServer opcua, String opcuaEndpoint) {
+  private SimulatedSystems(ErpSimulator erp, HrSimulator hr, SystemSimulator mes, MesOpcUaServer opcua, String opcuaEndpoint) {
     this.erp = erp;
+    this.hr = hr;
     this.mes = mes;
     this.opcua = opcua;
     this.opcuaEndpoint = opcuaEndpoint;
   }
 
   /**
-   * Starts the three on the ports of {@code config.simulation()} (blocking until they listen). {@code config} is the
+   * Starts the four on the ports of {@code config.simulation()} (blocking until they listen). {@code config} is the
    * node's configuration as given (before the simulation's overrides): it says how the node will call them.
    */
   public static SimulatedSystems start(Vertx vertx, MraosConfig config) throws Exception {
@@ -69,21 +72,27 @@ public final class SimulatedSystems implements AutoCloseable {
       options = options.withLogin(endpoint.username(), endpoint.password()).withoutAnonymousNone();
     }
     ErpSimulator erp = null;
+    HrSimulator hr = null;
     SystemSimulator mes = null;
     try {
       erp = ErpSimulator.start(vertx, settings.erpPort()).await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+      hr = HrSimulator.start(vertx, settings.hrPort()).await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
       mes = SystemSimulator.start(vertx, "MES", settings.mesPort(), access(config.mes().auth()))
           .await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
       erp.keepLatest(settings.recordingsKept());
+      hr.keepLatest(settings.recordingsKept());
       mes.keepLatest(settings.recordingsKept());
       var machines = PlantModel.load(config.plantModel()).machines().stream().map(PlantModel.Machine::id).toList();
       MesOpcUaServer opcua = MesOpcUaServer.start(settings.opcuaPort(), machines, options);
-      SimulatedSystems systems = new SimulatedSystems(erp, mes, opcua, endpoint.name());
+      SimulatedSystems systems = new SimulatedSystems(erp, hr, mes, opcua, endpoint.name());
       mes.router().post(config.mesWorkOrderStartPath()).handler(systems::startCall);
       return systems;
     } catch (Exception e) {
       if (mes != null) {
         mes.stop().await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+      }
+      if (hr != null) {
+        hr.stop().await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
       }
       if (erp != null) {
         erp.stop().await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
@@ -104,7 +113,9 @@ public final class SimulatedSystems implements AutoCloseable {
 
   /** The settings (dotted keys) that point a node at these systems. */
   public Map<String, Object> overrides() {
-    return overrides(opcuaEndpoint, erp.baseUrl(), mes.baseUrl(), opcua.url());
+    Map<String, Object> overrides = overrides(opcuaEndpoint, erp.baseUrl(), mes.baseUrl(), opcua.url());
+    overrides.put("hr.base-url", hr.baseUrl());
+    return overrides;
   }
 
   /** erp.base-url, mes.base-url and mes.opcua.endpoints.{@code endpoint}.url. */
@@ -153,6 +164,11 @@ public final class SimulatedSystems implements AutoCloseable {
     return erp;
   }
 
+  /** HR: employees, schedules, and the time entries the node reports. */
+  public HrSimulator hr() {
+    return hr;
+  }
+
   /** The MES's HTTP side. */
   public SystemSimulator mes() {
     return mes;
@@ -162,12 +178,12 @@ public final class SimulatedSystems implements AutoCloseable {
     return opcua;
   }
 
-  /** Stops the three; the Vert.x instance they ran on is the caller's. */
+  /** Stops the four; the Vert.x instance they ran on is the caller's. */
   @Override
   public void close() {
     startCalls = null;
     opcua.close();
-    for (SystemSimulator simulator : new SystemSimulator[] {mes, erp}) {
+    for (SystemSimulator simulator : new SystemSimulator[] {mes, hr, erp}) {
       try {
         simulator.stop().await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
       } catch (Exception e) {

@@ -42,6 +42,8 @@ final class WorkOrderFlow {
   private final Map<String, SimulatedMachine> startedOn = new HashMap<>();
   /** Completion reports ERP received for orders whose machine had not yet finished them, by MRAOS work order id. */
   private final Map<String, Receipt> reported = new HashMap<>();
+  /** Machine id → the MRAOS operator id of the operator HR put on it (filled once HR's people are in MRAOS). */
+  private final Map<String, String> operators = new HashMap<>();
   private long mesJobs = 78_944;
   private volatile int ordersSent;
   private volatile int ordersCompleted;
@@ -64,6 +66,11 @@ final class WorkOrderFlow {
     plant.lines().forEach(line -> lineIndex.put(line.id(), lineIndex.size()));
   }
 
+  /** From now on each machine's orders are started with this operator (machine id → MRAOS operator id). */
+  void operators(Map<String, String> byMachine) {
+    operators.putAll(byMachine);
+  }
+
   int ordersSent() {
     return ordersSent;
   }
@@ -82,7 +89,8 @@ final class WorkOrderFlow {
         Instant.now());
     erp.seedWorkOrders(List.of(order.workOrder().copy().put("status", ErpSimulator.DEFAULT_STATUS)));
     ordersSent++;
-    String operator = "O-" + machine.id().replaceAll("\\D", "");
+    // the operator HR scheduled on the machine (clocked in by the time clock); before HR answered, a made-up id
+    String operator = operators.getOrDefault(machine.id(), "O-" + machine.id().replaceAll("\\D", ""));
     calls.retried("work order " + order.erpWorkOrderId(), () -> api.sendWorkOrder(order.createdEvent(Instant.now())))
         .compose(id -> calls.retried("the start of " + id + " on " + machine.id(), () -> api.start(id, machine.id(), operator))
             .map(id))

@@ -101,6 +101,24 @@ class PlantSimulationTest {
   }
 
   @Test
+  void theOperatorsComeFromHrAndClockInBeforeTheirMachinesGetOrders() {
+    // the plant has started: HR's roster synced, everyone clocked in at the time clock, then the first orders sent
+    assertThat(systems.hr().received(HrSimulator.EMPLOYEES_PATH)).as("the employee sync read HR").isNotEmpty();
+    for (String machine : MACHINES) {
+      String employee = "EMP-2025-0" + machine.replaceAll("\\D", "");
+      Map<String, Object> shift = node.db.rows("SELECT s.actual_clock_in, o.operator_id FROM operator_shifts s"
+          + " JOIN operators o USING (employee_id) WHERE s.employee_id = ? ORDER BY s.shift_date DESC LIMIT 1", employee).get(0);
+      assertThat(shift.get("actual_clock_in")).as(employee + " clocked in").isNotNull();
+      String operator = shift.get("operator_id").toString();
+      await().atMost(Duration.ofSeconds(20)).until(() -> started().values().contains(machine));
+      assertThat(node.db.count("SELECT count(*) FROM work_orders WHERE machine_id = ? AND operator_id = ?", machine, operator))
+          .as("the machine's orders are started with its operator").isPositive();
+      assertThat(node.db.count("SELECT count(*) FROM work_order_assignments WHERE operator_id = ? AND assigned_at >= ?",
+          operator, shift.get("actual_clock_in"))).as("assigned after clocking in").isPositive();
+    }
+  }
+
+  @Test
   void erpsOrdersArriveAreStartedOnTheMachinesAndTheirQuantityGrows() {
     await("an order started on each simulated machine").atMost(Duration.ofSeconds(20))
         .until(() -> Set.copyOf(started().values()).containsAll(MACHINES));

@@ -62,7 +62,10 @@ public final class TestServices {
         // schedules run only where a test asks for them (by its own clock), never by the wall clock of a shared database
         Map.entry("scheduler.jobs.erp-consumption-batch", "off"),
         Map.entry("scheduler.jobs.erp-material-master-pull", "off"),
-        Map.entry("scheduler.jobs.erp-reconciliation", "off")));
+        Map.entry("scheduler.jobs.erp-reconciliation", "off"),
+        Map.entry("scheduler.jobs.hr-employee-sync", "off"),
+        Map.entry("scheduler.jobs.hr-schedule-sync", "off"),
+        Map.entry("scheduler.jobs.hr-hours-report", "off")));
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-services-stop"));
   }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 /** The Kafka cluster (or the embedded broker), its topics, and how the outbox relays events to it. */
 public record KafkaConfig(String bootstrapServers, int embeddedPort, int embeddedControllerPort,
                           String workOrdersTopic, String resourceStatusTopic, String integrationFailuresTopic,
+                          String hrUpdatesTopic,
                           int outboxBatchSize, Duration outboxPollInterval, Duration outboxRetryBackoff,
                           Duration outboxCoalesce, Duration linger, Duration deliveryTimeout,
                           Duration healthCheckInterval, Duration healthCheckTimeout) {
@@ -15,6 +16,7 @@ public record KafkaConfig(String bootstrapServers, int embeddedPort, int embedde
     return new KafkaConfig(s.string("bootstrap-servers").trim(),
         s.integer("embedded-port", 0, 65535), s.integer("embedded-controller-port", 0, 65535),
         topics.string("work-orders"), topics.string("resource-status"), topics.string("integration-failures"),
+        topics.string("hr-updates"),
         outbox.integer("batch-size", 1, 100_000),
         outbox.duration("poll-interval", Duration.ofMillis(10), Duration.ofHours(1)),
         outbox.duration("retry-backoff", Duration.ofMillis(10), Duration.ofHours(1)),

@@ -8,7 +8,7 @@ import java.util.List;
  * it, which machines run and how fast, how often they inspect and break down, and the clients it gets tokens as.
  * Rates are "one in N" so that they stay whole numbers.
  */
-public record SimulationConfig(int erpPort, int mesPort, int opcuaPort, String opcuaEndpoint, List<String> machines,
+public record SimulationConfig(int erpPort, int hrPort, int mesPort, int opcuaPort, String opcuaEndpoint, List<String> machines,
                                Duration cycleTime, int workOrderQuantityMin, int workOrderQuantityMax, int inspectionEvery,
                                int defectOneIn, int breakdownOneIn, Duration repairTimeMin, Duration repairTimeMax,
                                Duration summaryInterval, int recordingsKept, long seed, String erpClientId,
@@ -28,7 +28,7 @@ public record SimulationConfig(int erpPort, int mesPort, int opcuaPort, String o
     if (repairMax.compareTo(repairMin) < 0) {
       throw new IllegalArgumentException("Configuration simulation.repair-time-max must not be shorter than repair-time-min");
     }
-    return new SimulationConfig(s.integer("erp-port", 0, 65535), s.integer("mes-port", 0, 65535),
+    return new SimulationConfig(s.integer("erp-port", 0, 65535), s.integer("hr-port", 0, 65535), s.integer("mes-port", 0, 65535),
         s.integer("opcua-port", 0, 65535), s.string("opcua-endpoint").trim(), s.strings("machines"), cycleTime,
         quantityMin, quantityMax, s.integer("inspection-every", 1, 1_000_000), s.integer("defect-one-in", 1, 1_000_000),
         s.integer("breakdown-one-in", 1, 100_000_000), repairMin, repairMax, s.duration("summary-interval"),
@@ -39,7 +39,7 @@ public record SimulationConfig(int erpPort, int mesPort, int opcuaPort, String o
 
   @Override
   public String toString() {
-    return "SimulationConfig[erp :" + erpPort + ", mes :" + mesPort + ", opcua :" + opcuaPort + ", cycle " + cycleTime
+    return "SimulationConfig[erp :" + erpPort + ", hr :" + hrPort + ", mes :" + mesPort + ", opcua :" + opcuaPort + ", cycle " + cycleTime
         + ", machines " + (machines.isEmpty() ? "all" : machines) + "]"; // never the secrets
   }
 }

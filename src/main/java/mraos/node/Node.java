@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import verticles.failures.FailuresVerticle;
 import verticles.gateway.GatewayVerticle;
+import verticles.hr.HrVerticle;
 import verticles.kafka.KafkaVerticle;
 import verticles.lines.LineVerticle;
 import verticles.lines.PlantTables;
@@ -125,7 +126,7 @@ public final class Node implements AutoCloseable {
 
   /**
    * What runs once in the cluster: each external system's outbound path, the dead letters' figures, the scheduler,
-   * one actor per production line (spread over the nodes), and the OPC UA client of each MES endpoint.
+   * HR's housekeeping (Idempotency-Keys, the API keys' age), one actor per production line (spread over the nodes), and the OPC UA client of each MES endpoint.
    */
   static JsonObject singletons(JsonObject json) {
     JsonArray list = new JsonArray();
@@ -137,6 +138,8 @@ public final class Node implements AutoCloseable {
     list.add(new JsonObject().put("name", "failures").put("verticle", FailuresVerticle.class.getName())
         .put("config", new JsonObject().put("mraos", json)));
     list.add(new JsonObject().put("name", "scheduler").put("verticle", SchedulerVerticle.class.getName())
+        .put("config", new JsonObject().put("mraos", json)));
+    list.add(new JsonObject().put("name", "hr").put("verticle", HrVerticle.class.getName())
         .put("config", new JsonObject().put("mraos", json)));
     for (PlantModel.Line line : PlantModel.load(MraosConfig.from(json).plantModel()).lines()) {
       list.add(new JsonObject().put("name", "line-" + line.id()).put("group", "lines")

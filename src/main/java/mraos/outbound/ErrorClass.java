@@ -35,6 +35,16 @@ public enum ErrorClass {
     return systemDown;
   }
 
+  /** The class named by {@link #code()}. */
+  public static ErrorClass ofCode(String code) {
+    for (ErrorClass c : values()) {
+      if (c.code.equals(code)) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("No error class " + code);
+  }
+
   /** The class of an HTTP answer; null for a success (2xx, 3xx). */
   public static ErrorClass ofStatus(int status) {
     if (status < 400) {

@@ -256,8 +256,11 @@ public final class OutboundVerticle extends VerticleBase {
     OutboundMessage message = new OutboundMessage(r.getString("message_id"), system.name(), r.getString("integration_type"),
         r.getString("method"), r.getString("path"), null, null, r.getString("correlation_id"), 0, new JsonObject(), null,
         clock.instant());
+    boolean describe = request.headers().contains(OutboundCall.DESCRIBE_ATTEMPT);
     send(message, config.outbound().unauthorizedRetries(), new int[1]).onComplete(ar -> {
-      if (ar.failed()) {
+      if (describe && ar.succeeded()) {
+        request.reply(OutboundCall.described(ar.result())); // the caller retries by error class itself
+      } else if (ar.failed()) {
         request.fail(OutboundCall.SYSTEM_ERROR, ar.cause().getMessage());
       } else if (ar.result().shortCircuited()) {
         request.fail(OutboundCall.BREAKER_OPEN, "circuit breaker open");

@@ -7,17 +7,27 @@ import mraos.http.ErrorCode;
 import mraos.security.Caller;
 import mraos.security.TokenVerifier;
 
-/** Requires a valid OAuth 2.0 bearer token on every API call; the verified {@link Caller} goes into the context. */
+/**
+ * Requires a valid OAuth 2.0 bearer token on every API call; the verified {@link Caller} goes into the context. An
+ * endpoint whose area authenticates its callers itself ({@link Gates}, e.g. HR's X-API-Key) is left to that area.
+ */
 final class Authentication implements Handler<RoutingContext> {
 
   private final TokenVerifier tokens;
+  private final Gates gates;
 
-  Authentication(TokenVerifier tokens) {
+  Authentication(TokenVerifier tokens, Gates gates) {
     this.tokens = tokens;
+    this.gates = gates;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    Handler<RoutingContext> own = gates.authentication(ctx.normalizedPath());
+    if (own != null) {
+      own.handle(ctx);
+      return;
+    }
     String header = ctx.request().getHeader("Authorization");
     String queryToken = ctx.queryParams().get("access_token");
     if (header == null && queryToken != null && isWebSocketUpgrade(ctx)) {

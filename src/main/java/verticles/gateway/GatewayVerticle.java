@@ -83,11 +83,12 @@ public final class GatewayVerticle extends VerticleBase {
         bodies.handle(ctx);
       }
     });
-    router.route("/api/*").handler(new Authentication(tokens));
+    Gates gates = new Gates(vertx, clock);
+    router.route("/api/*").handler(new Authentication(tokens, gates));
     router.route(AuditTrail.PREFIX + "*").handler(new RateLimit(new RateLimiter(vertx, clock,
-        config.security().requestsPerMinute())));
+        config.security().requestsPerMinute()), gates));
 
-    ApiContext api = new ApiContext(vertx, router, pool, clock, config, auditTrail::label);
+    ApiContext api = new ApiContext(vertx, router, pool, clock, config, auditTrail::label, gates);
     // each area mounts its own routes: found on the class path, in a stable order
     ServiceLoader.load(ApiRoutes.class).stream().sorted(Comparator.comparing(p -> p.type().getName()))
         .forEach(routes -> routes.get().mount(api));

@@ -8,21 +8,27 @@ import mraos.security.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** 429 with Retry-After (INT-002) once a client has used its requests of the last 60 s; headers tell what is left. */
+/**
+ * 429 with Retry-After (INT-002) once a client has used its requests of the last 60 s (the endpoint's own limit where it
+ * has one, {@link Gates}); headers tell what is left.
+ */
 final class RateLimit implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RateLimit.class);
 
   private final RateLimiter limiter;
+  private final Gates gates;
 
-  RateLimit(RateLimiter limiter) {
+  RateLimit(RateLimiter limiter, Gates gates) {
     this.limiter = limiter;
+    this.gates = gates;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     Caller caller = ctx.get(Caller.CONTEXT_KEY);
-    limiter.acquire(caller.clientId()).onComplete(ar -> {
+    RateLimiter own = gates.limiter(ctx.normalizedPath());
+    (own != null ? own : limiter).acquire(caller.clientId()).onComplete(ar -> {
       if (ar.failed()) {
         // the counters live in the cluster; if they cannot be reached, serving the plant beats refusing it
         LOG.warn("Rate limit not checked for {}: {}", caller.clientId(), ar.cause().getMessage());

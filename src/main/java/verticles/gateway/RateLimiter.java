@@ -27,16 +27,23 @@ final class RateLimiter {
   private final Vertx vertx;
   private final Clock clock;
   private final int perMinute;
+  /** Put before the client id in the shared map: an endpoint with a limit of its own counts apart. */
+  private final String scope;
   private AsyncMap<String, String> counts;
 
   RateLimiter(Vertx vertx, Clock clock, int perMinute) {
+    this(vertx, clock, perMinute, "");
+  }
+
+  RateLimiter(Vertx vertx, Clock clock, int perMinute, String scope) {
     this.vertx = vertx;
     this.clock = clock;
     this.perMinute = perMinute;
+    this.scope = scope;
   }
 
   Future<Decision> acquire(String clientId) {
-    return counts().compose(map -> attempt(map, clientId));
+    return counts().compose(map -> attempt(map, scope + clientId));
   }
 
   private Future<Decision> attempt(AsyncMap<String, String> map, String clientId) {

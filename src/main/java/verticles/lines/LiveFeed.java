@@ -27,7 +27,7 @@ import java.util.Set;
  * or {@code ?access_token=} where a browser cannot set headers). A screen subscribes to one line, several, or all
  * ({@code ?lines=line2} or the message {@code {"subscribe": ["line2"]}} / {@code {"subscribe": "all"}}), gets a snapshot
  * of those lines' machines, then every machine status change, work-order progress, inspection, downtime and alert as it
- * happens. One hub per gateway instance takes the cluster-wide feed; a screen that cannot keep up misses events (and
+ * happens, and the plant-wide events (an operator clocking in or out) whatever lines it follows. One hub per gateway instance takes the cluster-wide feed; a screen that cannot keep up misses events (and
  * is told so) rather than slowing the plant down.
  */
 public final class LiveFeed implements ApiRoutes {
@@ -124,10 +124,11 @@ public final class LiveFeed implements ApiRoutes {
     });
   }
 
+  /** A line's event goes to the screens that follow it; a plant-wide one (no line_id: an operator's status) to all. */
   private void dispatch(JsonObject event) {
     String line = event.getString("line_id");
     screens.forEach((ws, lines) -> {
-      if (lines == null || lines.contains(line)) {
+      if (lines == null || line == null || lines.contains(line)) {
         send(ws, event);
       }
     });

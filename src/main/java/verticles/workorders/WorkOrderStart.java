@@ -38,6 +38,10 @@ public final class WorkOrderStart implements DeliveryEffect {
   static final String SCHEDULE = """
       UPDATE work_orders SET machine_id = $2, operator_id = $3, line_id = $4, status = 'scheduled', updated_at = $5
        WHERE work_order_id = $1""";
+  /** Who was put on the order, when: the hours report to HR names every order an operator was assigned. */
+  static final String ASSIGN = """
+      INSERT INTO work_order_assignments (work_order_id, operator_id, machine_id, assigned_at) VALUES ($1, $2, $3, $4)
+      ON CONFLICT DO NOTHING""";
   static final String STARTED = """
       UPDATE work_orders SET mes_job_id = $2, actual_start_time = COALESCE(actual_start_time, $3), updated_at = $4,
           status = CASE WHEN status IN ('received', 'scheduled') THEN 'in_progress' ELSE status END
@@ -108,6 +112,7 @@ public final class WorkOrderStart implements DeliveryEffect {
       OutboundRequest call = OutboundRequest.post(now, MES, INTEGRATION_TYPE, config.mesWorkOrderStartPath(), payload,
           workOrderId, order.correlationId() != null ? order.correlationId() : correlationId);
       return tx.preparedQuery(SCHEDULE).execute(Tuple.of(workOrderId, machineId, operatorId, machine.lineId(), utc(now)))
+          .compose(v -> tx.preparedQuery(ASSIGN).execute(Tuple.of(workOrderId, operatorId, machineId, utc(now))))
           .compose(v -> OutboundQueue.enqueue(tx, call, now))
           .map(v -> call.messageId());
     }));

@@ -51,6 +51,8 @@ class SystemAuthTest {
         "mes.base-url", mes.baseUrl(),
         "mes.auth.password-file", secrets.resolve("mes-password").toString(),
         "hr.base-url", hr.baseUrl(),
+        "hr.auth.type", "api-key",
+        "hr.auth.header", "X-API-Key",
         "hr.auth.key-file", secrets.resolve("hr-key").toString(),
         "outbound.poll-interval", "100ms"));
   }
