@@ -126,8 +126,12 @@ public final class Node implements AutoCloseable {
 
   /**
    * What runs once in the cluster: each external system's outbound path, the dead letters' figures, the scheduler,
-   * HR's housekeeping (Idempotency-Keys, the API keys' age), one actor per production line (spread over the nodes), and the OPC UA client of each MES endpoint.
+   * HR's housekeeping (Idempotency-Keys, the API keys' age), one actor per production line and the OPC UA
+   * client of each MES endpoint (each group spread fairly over the live nodes).
    */
+  static final String LINES = "lines";
+  static final String OPCUA_ENDPOINTS = "opcua-endpoints";
+
   static JsonObject singletons(JsonObject json) {
     JsonArray list = new JsonArray();
     for (String system : MraosConfig.EXTERNAL_SYSTEMS) {
@@ -142,14 +146,15 @@ public final class Node implements AutoCloseable {
     list.add(new JsonObject().put("name", "hr").put("verticle", HrVerticle.class.getName())
         .put("config", new JsonObject().put("mraos", json)));
     for (PlantModel.Line line : PlantModel.load(MraosConfig.from(json).plantModel()).lines()) {
-      list.add(new JsonObject().put("name", "line-" + line.id()).put("group", "lines")
+      list.add(new JsonObject().put("name", "line-" + line.id()).put("group", LINES)
           .put("verticle", LineVerticle.class.getName())
           .put("config", new JsonObject().put("mraos", json).put("line", line.id())));
     }
-    // one OPC UA client per MES endpoint that has a url: two would each deliver every status change
+    // one OPC UA client per MES endpoint that has a url (two would each deliver every status change), spread over the
+    // nodes as the lines are
     MraosConfig.from(json).opcua().endpoints().values().stream().filter(OpcUaEndpoint::connected)
         .forEach(endpoint -> list.add(new JsonObject().put("name", OpcUaEndpointVerticle.component(endpoint.name()))
-            .put("verticle", OpcUaEndpointVerticle.class.getName())
+            .put("group", OPCUA_ENDPOINTS).put("verticle", OpcUaEndpointVerticle.class.getName())
             .put("config", new JsonObject().put("mraos", json).put("endpoint", endpoint.name()))));
     return new JsonObject().put("mraos", json).put("singletons", list);
   }
