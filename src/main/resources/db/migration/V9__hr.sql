@@ -67,3 +67,7 @@ CREATE INDEX work_order_assignments_operator_idx ON work_order_assignments (oper
 INSERT INTO work_order_assignments (work_order_id, operator_id, machine_id, assigned_at)
 SELECT work_order_id, operator_id, machine_id, COALESCE(actual_start_time, updated_at)
   FROM work_orders WHERE operator_id IS NOT NULL;
+
+-- Payloads are kept, never searched: no statistics on them (as V6 does for the others; PayloadStatisticsTest).
+ALTER TABLE hr_idempotency_keys ALTER COLUMN response_body SET STATISTICS 0;
+ALTER TABLE hr_sync_runs ALTER COLUMN summary SET STATISTICS 0;

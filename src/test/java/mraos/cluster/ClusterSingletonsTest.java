@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ClusterSingletonsTest {
 
-  static final String[] SINGLETONS = {"failures", "line-line1", "line-line2", "line-line3", "outbound-erp", "outbound-hr",
+  static final String[] SINGLETONS = {"failures", "hr", "line-line1", "line-line2", "line-line3", "outbound-erp", "outbound-hr",
       "outbound-inventory", "outbound-mes", "scheduler"};
   static final Map<String, Object> FAST = Map.of("cluster.singleton-check-interval", "200ms");
 

@@ -38,7 +38,7 @@ class NodeDeathFailoverTest {
   static final Map<String, Object> CLUSTERED = Map.of(
       "cluster.enabled", true,
       "cluster.singleton-check-interval", "200ms");
-  static final Set<String> SINGLETONS = Set.of("failures", "line-line1", "line-line2", "line-line3", "outbound-erp",
+  static final Set<String> SINGLETONS = Set.of("failures", "hr", "line-line1", "line-line2", "line-line3", "outbound-erp",
       "outbound-hr", "outbound-inventory", "outbound-mes", "scheduler");
 
   static NodeProcess doomed;

@@ -40,7 +40,7 @@ class SingletonFencingTest {
 
   static final String PREFIX = "fencing";
   static final Set<String> LINES = Set.of("line-line1", "line-line2", "line-line3");
-  static final Set<String> SINGLETONS = Set.of("failures", "line-line1", "line-line2", "line-line3", "outbound-erp",
+  static final Set<String> SINGLETONS = Set.of("failures", "hr", "line-line1", "line-line2", "line-line3", "outbound-erp",
       "outbound-hr", "outbound-inventory", "outbound-mes", "scheduler");
   static final Duration LEASE = Duration.ofSeconds(1);
 
