@@ -1,6 +1,5 @@
 package simulators;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import mraos.http.Responses;
@@ -35,7 +34,7 @@ final class ErpMasterData {
   void seedMaterials(List<JsonObject> seeded) {
     List<JsonObject> checked = new ArrayList<>();
     for (JsonObject material : seeded) {
-      requireText(material, "material_id", "a material");
+      JsonBodies.requireText(material, "material_id", "a material");
       checked.add(material.copy());
     }
     synchronized (materials) {
@@ -46,7 +45,7 @@ final class ErpMasterData {
   void seedWorkOrders(List<JsonObject> seeded) {
     List<JsonObject> checked = new ArrayList<>();
     for (JsonObject workOrder : seeded) {
-      requireText(workOrder, "erp_work_order_id", "a work order");
+      JsonBodies.requireText(workOrder, "erp_work_order_id", "a work order");
       JsonObject copy = workOrder.copy();
       if (copy.getValue("status") == null) {
         copy.put("status", ErpSimulator.DEFAULT_STATUS);
@@ -103,13 +102,13 @@ final class ErpMasterData {
 
   /** The control API's seeding of materials. */
   void seedMaterialsFromBody(RoutingContext ctx) {
-    seedMaterials(documents(JsonBodies.objectOrArray(ctx), "materials"));
+    seedMaterials(JsonBodies.documents(JsonBodies.objectOrArray(ctx), "materials"));
     Responses.json(ctx, 200, new JsonObject().put("material_count", snapshot(materials).size()));
   }
 
   /** The control API's seeding of work orders. */
   void seedWorkOrdersFromBody(RoutingContext ctx) {
-    seedWorkOrders(documents(JsonBodies.objectOrArray(ctx), "work_orders"));
+    seedWorkOrders(JsonBodies.documents(JsonBodies.objectOrArray(ctx), "work_orders"));
     Responses.json(ctx, 200, new JsonObject().put("work_order_count", snapshot(workOrders).size()));
   }
 
@@ -131,29 +130,5 @@ final class ErpMasterData {
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(what + " must be an ISO-8601 date-time with an offset (2025-11-18T14:30:00Z), not " + text);
     }
-  }
-
-  private static void requireText(JsonObject document, String field, String what) {
-    Objects.requireNonNull(document, what);
-    if (!(document.getValue(field) instanceof String text) || text.isBlank()) {
-      throw new IllegalArgumentException(what + " needs a " + field + ": " + document.encode());
-    }
-  }
-
-  /** The documents of a seeding body: a bare array or the array under this key. */
-  private static List<JsonObject> documents(Object body, String key) {
-    JsonArray list = body instanceof JsonArray array ? array
-        : body instanceof JsonObject json && json.getValue(key) instanceof JsonArray array ? array : null;
-    if (list == null) {
-      throw new IllegalArgumentException("the body must be {\"" + key + "\": [...]} or [...]");
-    }
-    List<JsonObject> documents = new ArrayList<>();
-    for (Object item : list) {
-      if (!(item instanceof JsonObject document)) {
-        throw new IllegalArgumentException("each of " + key + " must be an object, not " + item);
-      }
-      documents.add(document);
-    }
-    return documents;
   }
 }

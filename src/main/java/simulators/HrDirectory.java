@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The people and shifts the simulated HR holds (spec §5.2.1): employees with their skills and certifications, and the
@@ -26,7 +25,7 @@ final class HrDirectory {
   void seedEmployees(List<JsonObject> seeded) {
     List<JsonObject> checked = new ArrayList<>();
     for (JsonObject employee : seeded) {
-      requireText(employee, "employee_id", "an employee");
+      JsonBodies.requireText(employee, "employee_id", "an employee");
       JsonObject copy = employee.copy();
       if (copy.getValue("is_active") == null) {
         copy.put("is_active", true);
@@ -51,9 +50,9 @@ final class HrDirectory {
   void seedShifts(List<JsonObject> seeded) {
     List<JsonObject> checked = new ArrayList<>();
     for (JsonObject shift : seeded) {
-      requireText(shift, "employee_id", "a shift");
-      requireText(shift, "shift_date", "a shift");
-      requireText(shift, "shift_name", "a shift");
+      JsonBodies.requireText(shift, "employee_id", "a shift");
+      JsonBodies.requireText(shift, "shift_date", "a shift");
+      JsonBodies.requireText(shift, "shift_name", "a shift");
       checked.add(shift.copy());
     }
     synchronized (shifts) {
@@ -104,12 +103,12 @@ final class HrDirectory {
   }
 
   void seedEmployeesFromBody(RoutingContext ctx) {
-    seedEmployees(documents(JsonBodies.objectOrArray(ctx), "employees"));
+    seedEmployees(JsonBodies.documents(JsonBodies.objectOrArray(ctx), "employees"));
     Responses.json(ctx, 200, new JsonObject().put("employee_count", snapshot(employees).size()));
   }
 
   void seedShiftsFromBody(RoutingContext ctx) {
-    seedShifts(documents(JsonBodies.objectOrArray(ctx), "schedules"));
+    seedShifts(JsonBodies.documents(JsonBodies.objectOrArray(ctx), "schedules"));
     Responses.json(ctx, 200, new JsonObject().put("shift_count", snapshot(shifts).size()));
   }
 
@@ -117,28 +116,5 @@ final class HrDirectory {
     synchronized (held) {
       return held.values().stream().map(JsonObject::copy).toList();
     }
-  }
-
-  private static void requireText(JsonObject document, String field, String what) {
-    Objects.requireNonNull(document, what);
-    if (!(document.getValue(field) instanceof String text) || text.isBlank()) {
-      throw new IllegalArgumentException(what + " needs a " + field + ": " + document.encode());
-    }
-  }
-
-  private static List<JsonObject> documents(Object body, String key) {
-    JsonArray list = body instanceof JsonArray array ? array
-        : body instanceof JsonObject json && json.getValue(key) instanceof JsonArray array ? array : null;
-    if (list == null) {
-      throw new IllegalArgumentException("the body must be {\"" + key + "\": [...]} or [...]");
-    }
-    List<JsonObject> documents = new ArrayList<>();
-    for (Object item : list) {
-      if (!(item instanceof JsonObject document)) {
-        throw new IllegalArgumentException("each of " + key + " must be an object, not " + item);
-      }
-      documents.add(document);
-    }
-    return documents;
   }
 }
