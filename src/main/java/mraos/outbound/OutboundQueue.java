@@ -47,6 +47,16 @@ public final class OutboundQueue {
       UPDATE outbound_messages SET last_error = $3, updated_at = $2
        WHERE external_system = $1 AND status = 'pending' AND next_attempt_at <= $2 AND last_error IS DISTINCT FROM $3""";
 
+  /**
+   * The system answers again (its breaker closed after a trial call succeeded): calls waiting out a pause because the
+   * system was down (no answer, or a 5xx) are due now instead of at the end of their pause (up to 30 minutes in §7.1's
+   * schedule). Throttled (429) and not-found calls keep their wait; calls on the wire ($3) are left alone.
+   */
+  static final String BACK = """
+      UPDATE outbound_messages SET next_attempt_at = $2, updated_at = $2
+       WHERE external_system = $1 AND status = 'pending' AND next_attempt_at > $2 AND attempts > 0
+         AND (last_status IS NULL OR last_status >= 500) AND NOT (message_id = ANY($3::text[]))""";
+
   static final String FAILED = """
       UPDATE outbound_messages SET status = 'failed', attempts = attempts + 1, last_attempt_at = $2, last_status = $3,
           last_error = $4, response = $5, failure_id = $6, updated_at = $2
@@ -85,6 +95,12 @@ public final class OutboundQueue {
       rows.forEach(row -> claimed.add(OutboundMessage.fromRow(row)));
       return claimed;
     });
+  }
+
+  /** The system is back: its calls waiting for it are due now (see {@link #BACK}); how many. */
+  static Future<Integer> back(Pool pool, String system, Instant now, java.util.Collection<String> onTheWire) {
+    return pool.preparedQuery(BACK).execute(Tuple.of(system, utc(now), onTheWire.toArray(String[]::new)))
+        .map(io.vertx.sqlclient.SqlResult::rowCount);
   }
 
   /** Sends a failed message again from now on; the system it belongs to, or null if it is not a failed message. */

@@ -35,8 +35,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,11 +67,12 @@ public final class OutboundVerticle extends VerticleBase {
   private final AtomicInteger breakerGauge = new AtomicInteger();
   private final AtomicLong depthGauge = new AtomicLong();
   private Duration lease;
-  private int inFlight;
   private boolean pumping;
   private boolean again;
   private boolean stopped;
   private Instant breakerOpenedAt;
+  /** Ids of the calls being sent now (the path runs on one node, so these are all of them). */
+  private final Set<String> onTheWire = new HashSet<>();
   private long pollTimer;
   /** Whether this node still holds the system's lock: no call is claimed without it. */
   private SingletonLease.Proof singleton;
@@ -117,7 +120,12 @@ public final class OutboundVerticle extends VerticleBase {
         .closeHandler(v -> {
           LOG.info("{}: circuit breaker CLOSED", system.name());
           report();
-          pump();
+          OutboundQueue.back(pool, system.name(), clock.instant(), onTheWire).onComplete(back -> {
+            if (back.succeeded() && back.result() > 0) {
+              LOG.info("{}: answers again; {} call(s) waiting out a retry pause are due now", system.name(), back.result());
+            }
+            pump();
+          });
         });
     meters = Meters.registry(config.metricsRegistryName());
     Tags tags = Tags.of(Meters.TAG_SYSTEM, system.name());
@@ -155,8 +163,8 @@ public final class OutboundVerticle extends VerticleBase {
       settlement.hold();
       return;
     }
-    int room = state == CircuitBreakerState.HALF_OPEN ? (inFlight == 0 ? 1 : 0)
-        : config.outbound().maxInFlight() - inFlight;
+    int room = state == CircuitBreakerState.HALF_OPEN ? (onTheWire.isEmpty() ? 1 : 0)
+        : config.outbound().maxInFlight() - onTheWire.size();
     if (room <= 0) {
       return;
     }
@@ -177,12 +185,12 @@ public final class OutboundVerticle extends VerticleBase {
   }
 
   private void deliver(OutboundMessage message) {
-    inFlight++;
+    onTheWire.add(message.messageId());
     int[] refreshRetries = {0};
     send(message, config.outbound().unauthorizedRetries(), refreshRetries)
         .compose(attempt -> settlement.settle(message, attempt, refreshRetries[0], breakerOpenedAt))
         .onComplete(ar -> {
-          inFlight--;
+          onTheWire.remove(message.messageId());
           if (ar.failed()) {
             // the outcome could not be recorded (database down): the lease makes the call due again, same message id
             LOG.warn("{}: outcome of {} not recorded ({}); it will be tried again", system.name(), message.messageId(),
@@ -280,8 +288,8 @@ public final class OutboundVerticle extends VerticleBase {
     pool.preparedQuery(OutboundQueue.NEXT_DUE).execute(Tuple.of(system.name())).onSuccess(rows -> {
       long depth = rows.iterator().next().getLong("depth");
       depthGauge.set(depth);
-      String queue = depth + " call(s) queued, " + inFlight + " in flight";
-      JsonObject data = new JsonObject().put("breaker", state.name()).put("queued", depth).put("in_flight", inFlight)
+      String queue = depth + " call(s) queued, " + onTheWire.size() + " in flight";
+      JsonObject data = new JsonObject().put("breaker", state.name()).put("queued", depth).put("in_flight", onTheWire.size())
           .put("connected", system.connected());
       if (!system.connected()) {
         NodeStatus.report(vertx, part(), system.name(), NodeStatus.State.DOWN, "no base-url configured: " + queue
