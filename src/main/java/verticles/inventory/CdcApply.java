@@ -83,7 +83,8 @@ final class CdcApply {
     String[] txns = events.stream().map(CdcEvent::transactionId).toArray(String[]::new);
     String[] ids = events.stream().map(CdcEvent::materialId).toArray(String[]::new);
     String[] fields = events.stream().map(CdcEvent::field).toArray(String[]::new);
-    StockEvents.Batch out = new StockEvents.Batch(settings.inventoryTopic(), now, "cdc");
+    StockEvents.Batch out = new StockEvents.Batch(settings.inventoryTopic(), now, "cdc",
+        settings.cdcPublishChanges());
     Future<Set<String>> already = events.isEmpty() ? Future.succeededFuture(Set.of())
         : tx.preparedQuery(ALREADY).execute(Tuple.of(txns, ids, fields)).map(rows -> {
           Set<String> seen = new HashSet<>();

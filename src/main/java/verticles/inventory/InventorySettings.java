@@ -13,7 +13,8 @@ record InventorySettings(String stockLevelsPath, String reservationsPath, String
                          String location, String reservationIdPrefix, String transactionIdPrefix, String reservedBy,
                          Duration expectedConsumptionAfter, Duration reservationAnswerWait, String inventoryTopic,
                          boolean cdcEnabled, String cdcTopic, String cdcGroupId, int cdcMaxPollRecords,
-                         Duration cdcLagWarning, Duration cdcStatusInterval, Duration cdcAppliedRetention) {
+                         Duration cdcLagWarning, Duration cdcStatusInterval, Duration cdcAppliedRetention,
+                         boolean cdcPublishChanges) {
 
   static InventorySettings of(MraosConfig config) {
     Settings root = Settings.of(config.json());
@@ -46,7 +47,8 @@ record InventorySettings(String stockLevelsPath, String reservationsPath, String
         cdc.integer("max-poll-records", 1, 100_000),
         cdc.duration("lag-warning", Duration.ofMillis(1), Duration.ofDays(1)),
         cdc.duration("status-interval", Duration.ofMillis(100), Duration.ofMinutes(10)),
-        cdc.duration("applied-retention", Duration.ofHours(1), Duration.ofDays(3650)));
+        cdc.duration("applied-retention", Duration.ofHours(1), Duration.ofDays(3650)),
+        cdc.bool("publish-changes"));
   }
 
   /** The release path of one reservation. */

@@ -30,11 +30,14 @@ final class StockEvents {
     private final String correlationId;
     final List<Tuple> outbox = new ArrayList<>();
     private final JsonArray live = new JsonArray();
+    private final boolean changes;
 
-    Batch(String topic, Instant at, String correlationId) {
+    /** @param changes whether each changed material is published, or only reorder alerts raised and cleared */
+    Batch(String topic, Instant at, String correlationId, boolean changes) {
       this.topic = topic;
       this.at = at;
       this.correlationId = correlationId;
+      this.changes = changes;
     }
 
     /** Compares a material's stock before (null: new) and after: its change and any alert raised or cleared. */
@@ -50,7 +53,7 @@ final class StockEvents {
       } else if (before != null) {
         after.reorderAlertAt = before.reorderAlertAt;
       }
-      if (after.differsFrom(before)) {
+      if (changes && after.differsFrom(before)) {
         add(STOCK_UPDATED, after, source);
       }
       if (alert != null) {

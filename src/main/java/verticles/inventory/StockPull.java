@@ -84,7 +84,7 @@ public final class StockPull implements ScheduledJob {
                                           String correlationId) {
     Map<String, StockLevels.Level> byId = new LinkedHashMap<>();
     pulled.levels().forEach(level -> byId.put(level.materialId(), level));
-    StockEvents.Batch events = new StockEvents.Batch(settings.inventoryTopic(), now, correlationId);
+    StockEvents.Batch events = new StockEvents.Batch(settings.inventoryTopic(), now, correlationId, true);
     DeadLetters deadLetters = DeadLetters.of(config);
     int[] stale = new int[1];
     JsonArray refusedIds = new JsonArray();
