@@ -38,8 +38,6 @@ class InventoryPlantSimulationTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     Map<String, Object> settings = new HashMap<>(PlantSimulationTest.SETTINGS);
-    settings.put("simulation.hr-port", 0);
-    settings.put("simulation.inventory-port", 0);
     settings.put("inventory.cdc.enabled", true);
     settings.put("inventory.cdc.topic", "inventory-cdc-" + Plant.unique("SIM").toLowerCase());
     settings.put("inventory.cdc.group-id", "mraos-cdc-" + Plant.unique("SIM").toLowerCase());
