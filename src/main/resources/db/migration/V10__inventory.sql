@@ -102,12 +102,17 @@ CREATE TABLE material_reservation_batches (
     PRIMARY KEY (reservation_id, material_id, batch_number)
 );
 
--- Consumption reported to the warehouse (§6.2.2), one per work order: sent once (the outbound message id).
+-- Consumption reported to the warehouse (§6.2.2): material issued during an order (any number), and the order's
+-- completion (one per order, less what was issued before); each sent once (the outbound message id).
 CREATE TABLE inventory_consumption_reports (
     transaction_id  VARCHAR(40)   PRIMARY KEY,
-    work_order_id   VARCHAR(32)   NOT NULL UNIQUE,
+    work_order_id   VARCHAR(32)   NOT NULL,
+    kind            VARCHAR(12)   NOT NULL CHECK (kind IN ('issue', 'completion')),
+    materials       JSONB,                      -- material_id -> quantity reported
     message_id      VARCHAR(64)   NOT NULL,
     created_at      TIMESTAMPTZ   NOT NULL,
     delivered_at    TIMESTAMPTZ
 );
+CREATE UNIQUE INDEX inventory_consumption_reports_completion_idx ON inventory_consumption_reports (work_order_id)
+    WHERE kind = 'completion';
 CREATE SEQUENCE inventory_transaction_seq;

@@ -237,4 +237,40 @@ class InventoryOrdersTest {
     JsonObject order = node.api.get("/api/v1/work-orders/" + id, node.token("supervisor")).json();
     assertThat(order.getJsonObject(Reservations.NAME).getString("status")).isEqualTo("failed");
   }
+  @Test
+  void materialIssuedDuringTheOrderIsReportedAtOnceAndLeftOutOfTheCompletionsReport() {
+    String m = materialId();
+    inErpMaster(node, m);
+    warehouse.seed(List.of(material(m, 100, 100, 0)));
+    String id = order(node, 50, m);
+    InventoryFixture.start(node, id);
+
+    Api.Response refused = node.api.postJson("/api/v1/work-orders/" + id + "/material-issues", node.token("supervisor"),
+        new JsonObject().put("materials", new JsonArray().add(new JsonObject().put("material_id", m).put("quantity", -3))));
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.body()).contains("INT-003").contains("materials.0.quantity");
+
+    Api.Response issued = node.api.postJson("/api/v1/work-orders/" + id + "/material-issues", node.token("supervisor"),
+        new JsonObject().put("materials", new JsonArray().add(new JsonObject().put("material_id", m).put("quantity", 20))));
+    assertThat(issued.status()).as(issued.toString()).isEqualTo(202);
+    String issueTxn = issued.json().getString("transaction_id");
+    await().atMost(Duration.ofSeconds(10)).until(() -> warehouse.consumptionReports().stream()
+        .anyMatch(r -> issueTxn.equals(r.getString("transaction_id"))));
+
+    Api.Response done = node.api.postJson("/api/v1/work-orders/" + id + "/complete", node.token("supervisor"),
+        new JsonObject().put("quantity_produced", 25).put("materials_consumed", new JsonArray()
+            .add(new JsonObject().put("material_id", m).put("quantity_consumed", 50))));
+    assertThat(done.status()).as(done.toString()).isEqualTo(200);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> warehouse.consumptionReports().stream()
+        .filter(r -> id.equals(r.getString("work_order_id"))).count() == 2);
+    JsonObject completion = warehouse.consumptionReports().stream().filter(r -> id.equals(r.getString("work_order_id"))
+        && !issueTxn.equals(r.getString("transaction_id"))).findFirst().orElseThrow();
+    assertThat(completion.getJsonArray("materials_consumed").stream()
+        .mapToInt(l -> ((JsonObject) l).getInteger("quantity_consumed")).sum()).as("50 consumed, 20 issued before").isEqualTo(30);
+    assertThat(warehouse.stock(m).getInteger("on_hand_quantity")).isEqualTo(150);
+    Api.Response closed = node.api.postJson("/api/v1/work-orders/" + id + "/material-issues", node.token("supervisor"),
+        new JsonObject().put("materials", new JsonArray().add(new JsonObject().put("material_id", m).put("quantity", 1))));
+    assertThat(closed.status()).isEqualTo(409);
+  }
 }
