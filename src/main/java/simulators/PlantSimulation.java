@@ -44,6 +44,10 @@ public final class PlantSimulation {
   private final Map<String, SimulatedMachine> machines = new LinkedHashMap<>();
   private final WorkOrderFlow flow;
   private final PlantStaff staff;
+  /** Where the warehouse's CDC events go (the node's broker and CDC topic), and the plant's date. */
+  private final String kafka;
+  private final String cdcTopic;
+  private final java.time.ZoneId zone;
   private final Promise<Void> started = Promise.promise();
   private long summaryTimer = -1;
   private boolean stopped;
@@ -53,6 +57,9 @@ public final class PlantSimulation {
     this.context = context;
     this.systems = systems;
     this.settings = node.simulation();
+    this.kafka = node.kafka().bootstrapServers();
+    this.cdcTopic = mraos.config.Settings.of(node.json()).section("inventory").section("cdc").string("topic");
+    this.zone = node.plantTimeZone();
     long seed = settings.seed() != 0 ? settings.seed() : System.nanoTime();
     Random random = new Random(seed);
     http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000));
@@ -97,6 +104,8 @@ public final class PlantSimulation {
       systems.takeStartCalls(flow::startCall);
       systems.erp().onCompletion(receipt -> context.runOnContext(x -> flow.completionReported(receipt)));
       systems.erp().seedMaterials(catalogue.materials().stream().map(ProductCatalogue.Material::toJson).toList());
+      systems.inventory().publishTo(kafka, cdcTopic);
+      systems.inventory().seed(catalogue.warehouseStock(java.time.LocalDate.now(zone)));
       return calls.retried("ERP's material master", () -> api.sendMaterials(catalogue.materialMaster()));
     }).onSuccess(v -> {
       LOG.info("Simulated plant: ERP sent {} materials; {} machines get their first work orders", catalogue.materials().size(),

@@ -57,6 +57,19 @@ record ProductCatalogue(List<Material> materials, List<Product> products) {
     return new JsonObject().put("materials", list);
   }
 
+  /**
+   * The warehouse's opening stock of every material (spec §6.2.1 shape): two batches each, the earlier-expiring one
+   * smaller, so reservations are allocated FEFO across both; a safety stock a tenth of the whole.
+   */
+  List<JsonObject> warehouseStock(java.time.LocalDate today) {
+    return materials.stream().map(m -> new JsonObject().put("material_id", m.materialId()).put("part_number", m.partNumber())
+        .put("safety_stock", 1_000).put("location", "Aisle 12, Bin 3A").put("batch_details", new JsonArray()
+            .add(new JsonObject().put("batch_number", "BATCH-" + m.partNumber() + "-01").put("quantity", 4_000)
+                .put("expiration_date", today.plusMonths(6).toString()))
+            .add(new JsonObject().put("batch_number", "BATCH-" + m.partNumber() + "-02").put("quantity", 6_000)
+                .put("expiration_date", today.plusMonths(12).toString())))).toList();
+  }
+
   /** The demo plant's washer doors, hinge sets and drums. */
   static ProductCatalogue washers() {
     Material panel = new Material("MAT-A-1234", "A-1234", "Door Panel", "Fabricated Parts", 12.50);

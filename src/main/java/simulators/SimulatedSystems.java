@@ -37,14 +37,17 @@ public final class SimulatedSystems implements AutoCloseable {
 
   private final ErpSimulator erp;
   private final HrSimulator hr;
+  private final InventorySimulator inventory;
   private final SystemSimulator mes;
   private final MesOpcUaServer opcua;
   private final String opcuaEndpoint;
   private volatile Function<JsonObject, Future<JsonObject>> startCalls;
 
-  private SimulatedSystems(ErpSimulator erp, HrSimulator hr, SystemSimulator mes, MesOpcUaServer opcua, String opcuaEndpoint) {
+  private SimulatedSystems(ErpSimulator erp, HrSimulator hr, InventorySimulator inventory, SystemSimulator mes,
+                           MesOpcUaServer opcua, String opcuaEndpoint) {
     this.erp = erp;
     this.hr = hr;
+    this.inventory = inventory;
     this.mes = mes;
     this.opcua = opcua;
     this.opcuaEndpoint = opcuaEndpoint;
@@ -73,23 +76,31 @@ public final class SimulatedSystems implements AutoCloseable {
     }
     ErpSimulator erp = null;
     HrSimulator hr = null;
+    InventorySimulator inventory = null;
     SystemSimulator mes = null;
     try {
       erp = ErpSimulator.start(vertx, settings.erpPort()).await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
       hr = HrSimulator.start(vertx, settings.hrPort()).await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+      int inventoryPort = mraos.config.Settings.of(config.json()).section("simulation").integer("inventory-port", 0, 65535);
+      // its CDC events go to the node's broker once the node runs (PlantSimulation)
+      inventory = InventorySimulator.start(vertx, inventoryPort, null, null).await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
       mes = SystemSimulator.start(vertx, "MES", settings.mesPort(), access(config.mes().auth()))
           .await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
       erp.keepLatest(settings.recordingsKept());
       hr.keepLatest(settings.recordingsKept());
+      inventory.keepLatest(settings.recordingsKept());
       mes.keepLatest(settings.recordingsKept());
       var machines = PlantModel.load(config.plantModel()).machines().stream().map(PlantModel.Machine::id).toList();
       MesOpcUaServer opcua = MesOpcUaServer.start(settings.opcuaPort(), machines, options);
-      SimulatedSystems systems = new SimulatedSystems(erp, hr, mes, opcua, endpoint.name());
+      SimulatedSystems systems = new SimulatedSystems(erp, hr, inventory, mes, opcua, endpoint.name());
       mes.router().post(config.mesWorkOrderStartPath()).handler(systems::startCall);
       return systems;
     } catch (Exception e) {
       if (mes != null) {
         mes.stop().await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+      }
+      if (inventory != null) {
+        inventory.stop().await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
       }
       if (hr != null) {
         hr.stop().await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
@@ -115,6 +126,7 @@ public final class SimulatedSystems implements AutoCloseable {
   public Map<String, Object> overrides() {
     Map<String, Object> overrides = overrides(opcuaEndpoint, erp.baseUrl(), mes.baseUrl(), opcua.url());
     overrides.put("hr.base-url", hr.baseUrl());
+    overrides.put("inventory.base-url", inventory.baseUrl());
     return overrides;
   }
 
@@ -169,6 +181,11 @@ public final class SimulatedSystems implements AutoCloseable {
     return hr;
   }
 
+  /** The warehouse: stock, reservations, consumption, and its CDC events. */
+  public InventorySimulator inventory() {
+    return inventory;
+  }
+
   /** The MES's HTTP side. */
   public SystemSimulator mes() {
     return mes;
@@ -183,7 +200,7 @@ public final class SimulatedSystems implements AutoCloseable {
   public void close() {
     startCalls = null;
     opcua.close();
-    for (SystemSimulator simulator : new SystemSimulator[] {mes, hr, erp}) {
+    for (SystemSimulator simulator : new SystemSimulator[] {mes, inventory, hr, erp}) {
       try {
         simulator.stop().await(STOP_TIMEOUT_S, TimeUnit.SECONDS);
       } catch (Exception e) {

@@ -35,6 +35,8 @@ class PlantSimulationTest {
   static final Map<String, Object> SETTINGS = Map.ofEntries(
       Map.entry("simulation.erp-port", 0),
       Map.entry("simulation.mes-port", 0),
+      Map.entry("simulation.hr-port", 0),
+      Map.entry("simulation.inventory-port", 0),
       Map.entry("simulation.opcua-port", 0),
       Map.entry("simulation.machines", String.join(",", MACHINES)),
       Map.entry("simulation.cycle-time", "100ms"),

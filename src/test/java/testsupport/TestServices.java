@@ -65,7 +65,10 @@ public final class TestServices {
         Map.entry("scheduler.jobs.erp-reconciliation", "off"),
         Map.entry("scheduler.jobs.hr-employee-sync", "off"),
         Map.entry("scheduler.jobs.hr-schedule-sync", "off"),
-        Map.entry("scheduler.jobs.hr-hours-report", "off")));
+        Map.entry("scheduler.jobs.hr-hours-report", "off"),
+        Map.entry("scheduler.jobs.inventory-stock-pull", "off"),
+        // the CDC replica runs only in the tests that feed it (each on a topic and consumer group of its own)
+        Map.entry("inventory.cdc.enabled", false)));
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-services-stop"));
   }
 

@@ -47,6 +47,13 @@ public final class Meters {
   /** Messages a line holds, not yet written. */
   public static final String LINE_BUFFER = "mraos.lines.buffer";
 
+  /** The inventory CDC replica's events by outcome (applied, gap, stale, duplicate, invalid). */
+  public static final String INVENTORY_CDC_EVENTS = "mraos.inventory.cdc.events";
+  /** From a CDC event's source timestamp (the warehouse's time) to the commit of its effect in the replica. */
+  public static final String INVENTORY_CDC_LAG = "mraos.inventory.cdc.lag";
+  /** CDC events per transaction of the replica. */
+  public static final String INVENTORY_CDC_BATCH = "mraos.inventory.cdc.batch.events";
+
   public static final String TAG_LINE = "line";
   public static final String TAG_SYSTEM = "system";
   public static final String TAG_INTEGRATION = "integration_type";

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import verticles.failures.FailuresVerticle;
 import verticles.gateway.GatewayVerticle;
 import verticles.hr.HrVerticle;
+import verticles.inventory.CdcReplica;
 import verticles.kafka.KafkaVerticle;
 import verticles.lines.LineVerticle;
 import verticles.lines.PlantTables;
@@ -124,14 +125,14 @@ public final class Node implements AutoCloseable {
     NodeStatus.share(vertx, config.node().name(), config.cluster().singletonCheckInterval());
   }
 
-  /**
-   * What runs once in the cluster: each external system's outbound path, the dead letters' figures, the scheduler,
-   * HR's housekeeping (Idempotency-Keys, the API keys' age), one actor per production line and the OPC UA
-   * client of each MES endpoint (each group spread fairly over the live nodes).
-   */
   static final String LINES = "lines";
   static final String OPCUA_ENDPOINTS = "opcua-endpoints";
 
+  /**
+   * What runs once in the cluster: each external system's outbound path, the dead letters' figures, the scheduler,
+   * HR's housekeeping (Idempotency-Keys, the API keys' age), the inventory CDC replica, one actor per production line
+   * and the OPC UA client of each MES endpoint (each group spread fairly over the live nodes).
+   */
   static JsonObject singletons(JsonObject json) {
     JsonArray list = new JsonArray();
     for (String system : MraosConfig.EXTERNAL_SYSTEMS) {
@@ -145,6 +146,12 @@ public final class Node implements AutoCloseable {
         .put("config", new JsonObject().put("mraos", json)));
     list.add(new JsonObject().put("name", "hr").put("verticle", HrVerticle.class.getName())
         .put("config", new JsonObject().put("mraos", json)));
+    // one CDC replica in the cluster: one consumer applies the stream in order (a takeover resumes from the offsets
+    // committed after each batch's transaction; a batch applied twice changes nothing)
+    if (json.getJsonObject("inventory").getJsonObject("cdc").getBoolean("enabled", true)) {
+      list.add(new JsonObject().put("name", "inventory-cdc").put("verticle", CdcReplica.class.getName())
+          .put("config", new JsonObject().put("mraos", json)));
+    }
     for (PlantModel.Line line : PlantModel.load(MraosConfig.from(json).plantModel()).lines()) {
       list.add(new JsonObject().put("name", "line-" + line.id()).put("group", LINES)
           .put("verticle", LineVerticle.class.getName())

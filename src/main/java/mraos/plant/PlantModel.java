@@ -26,7 +26,14 @@ public record PlantModel(List<Line> lines) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,32}");
 
-  public record Line(String id, String name, List<Machine> machines) {
+  /**
+   * @param costCenter the cost center the line's material consumption is booked to (spec §6.2.2): {@code cost-center}
+   *                   in the plant model, else {@code CC-Manufacturing-<name without spaces>} ("Line 2": CC-Manufacturing-Line2)
+   */
+  public record Line(String id, String name, List<Machine> machines, String costCenter) {
+    public Line(String id, String name, List<Machine> machines) {
+      this(id, name, machines, "CC-Manufacturing-" + name.replace(" ", ""));
+    }
   }
 
   public record Machine(String id, String lineId, String name, String type) {
@@ -82,7 +89,9 @@ public record PlantModel(List<Line> lines) {
         machines.add(new Machine(machineId, lineId, String.valueOf(machine.getOrDefault("name", machineId)),
             String.valueOf(machine.getOrDefault("type", "machine"))));
       }
-      lines.add(new Line(lineId, name, List.copyOf(machines)));
+      Object costCenter = line.get("cost-center");
+      lines.add(costCenter == null ? new Line(lineId, name, List.copyOf(machines))
+          : new Line(lineId, name, List.copyOf(machines), costCenter.toString()));
     }
     return new PlantModel(lines);
   }

@@ -57,7 +57,9 @@ final class IntakeBatches implements Shareable, BatchedStatements.Statement<Inta
         SELECT * FROM unnest($16::int[], $17::int[], $18::text[], $19::text[], $20::text[], $21::numeric[], $22::text[])
           AS b(n, line_no, material_id, part_number, part_name, quantity_required, unit_of_measure)
       ), mat AS (
-        SELECT material_id, part_number, is_active, available_quantity FROM materials WHERE material_id = ANY($18::text[])
+        SELECT m.material_id, m.part_number, m.is_active, COALESCE(s.available_quantity, 0) AS available_quantity
+          FROM materials m LEFT JOIN material_stock s ON s.material_id = m.material_id
+         WHERE m.material_id = ANY($18::text[])
       ), wo AS (
         INSERT INTO work_orders (work_order_id, erp_work_order_id, work_order_number, product_id, product_name,
             product_variant, quantity_ordered, unit_of_measure, priority, due_date, customer_order_id, production_line,

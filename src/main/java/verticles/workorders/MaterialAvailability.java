@@ -22,8 +22,15 @@ import java.util.Map;
  */
 final class MaterialAvailability {
 
+  /**
+   * ERP's master (known? active?) with the warehouse's live availability, which the inventory area keeps in
+   * {@code material_stock} (pulled and replicated from the warehouse; read here, never written): a material the
+   * warehouse has not reported has none.
+   */
   static final String MATERIALS = """
-      SELECT material_id, part_number, is_active, available_quantity FROM materials WHERE material_id = ANY($1)""";
+      SELECT m.material_id, m.part_number, m.is_active, COALESCE(s.available_quantity, 0) AS available_quantity
+        FROM materials m LEFT JOIN material_stock s ON s.material_id = m.material_id
+       WHERE m.material_id = ANY($1)""";
 
   /** @param unknown one entry per BOM line whose material is unknown: field, material_id, message */
   public record Result(JsonArray unknown, List<String> warnings) {

@@ -83,7 +83,8 @@ public final class WorkOrderBook implements WorkOrders {
     MeterRegistry meters = Meters.registry(config.metricsRegistryName());
     this.workOrdersTopic = config.kafka().workOrdersTopic();
     this.intake = new WorkOrderIntake(pool, batchPool, NodeClock.of(vertx), workOrdersTopic,
-        IntakeBatches.of(vertx, workOrdersTopic, config.erp().intake(), meters));
+        IntakeBatches.of(vertx, workOrdersTopic, config.erp().intake(), meters),
+        StartEffects.load(vertx, config), vertx);
     this.counts = CountsWriter.of(vertx, batchPool, workOrdersTopic, config.lines().countStatementsInFlight(), meters);
   }
 

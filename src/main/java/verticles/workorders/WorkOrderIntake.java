@@ -1,12 +1,14 @@
 package verticles.workorders;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
+import mraos.events.Addresses;
 import mraos.events.Envelope;
 import mraos.events.Outbox;
 import mraos.http.ApiError;
@@ -19,6 +21,7 @@ import mraos.workorders.IntakeOutcome.UnknownMaterials;
 import mraos.workorders.IntakeOutcome.Updated;
 import mraos.workorders.IntakeOutcome;
 import mraos.workorders.OrderChange;
+import mraos.workorders.StartEffect;
 import mraos.workorders.WorkOrder;
 
 import java.math.BigDecimal;
@@ -26,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -64,18 +68,24 @@ final class WorkOrderIntake {
   private final Clock clock;
   private final String workOrdersTopic;
   private final IntakeBatches creates;
+  private final List<StartEffect> effects;
+  private final Vertx vertx;
 
   /**
    * @param batchPool the pool new orders are stored through ({@link mraos.db.Database#batchPool}: the batch statement
    *                  is planned once per connection)
    * @param creates   the node's writer of new orders ({@link IntakeBatches#of})
+   * @param effects   what other areas do when an order is cancelled (e.g. release its reservation)
    */
-  WorkOrderIntake(Pool pool, Pool batchPool, Clock clock, String workOrdersTopic, IntakeBatches creates) {
+  WorkOrderIntake(Pool pool, Pool batchPool, Clock clock, String workOrdersTopic, IntakeBatches creates,
+                  List<StartEffect> effects, Vertx vertx) {
     this.pool = Objects.requireNonNull(pool);
     this.batchPool = Objects.requireNonNull(batchPool);
     this.clock = Objects.requireNonNull(clock);
     this.workOrdersTopic = Objects.requireNonNull(workOrdersTopic);
     this.creates = Objects.requireNonNull(creates);
+    this.effects = List.copyOf(effects);
+    this.vertx = Objects.requireNonNull(vertx);
   }
 
   Future<IntakeOutcome> apply(OrderChange change, String correlationId) {
@@ -132,6 +142,7 @@ final class WorkOrderIntake {
   }
 
   private Future<IntakeOutcome> cancel(OrderChange change, String correlationId) {
+    List<String> systems = new ArrayList<>();
     return pool.withTransaction(tx -> lockExisting(tx, change.order().erpWorkOrderId()).compose(current -> {
       if (WorkOrder.CANCELLED.equals(current.status())) {
         return WorkOrderStore.withBom(tx, List.of(current)).map(list -> (IntakeOutcome) new Cancelled(list.get(0), true));
@@ -143,10 +154,24 @@ final class WorkOrderIntake {
       Instant now = clock.instant();
       return tx.preparedQuery(CANCEL).execute(Tuple.of(current.workOrderId(), utc(now), utc(change.erpEventAt())))
           .compose(v -> reload(tx, current.workOrderId()))
-          .compose(cancelled -> Outbox.append(tx, workOrdersTopic, cancelled.workOrderId(),
-                  event("work_order.cancelled", cancelled, now, correlationId))
+          .compose(cancelled -> cancelEffects(tx, cancelled, correlationId, now, systems).compose(v -> Outbox.append(tx,
+                  workOrdersTopic, cancelled.workOrderId(), event("work_order.cancelled", cancelled, now, correlationId)))
               .map(v -> (IntakeOutcome) new Cancelled(cancelled, false)));
-    }));
+    })).onSuccess(outcome -> systems.forEach(system -> vertx.eventBus().publish(Addresses.outboundWakeUp(system), null)));
+  }
+
+  /** Every {@link StartEffect}'s part of a cancellation (a reservation released), in its transaction. */
+  private Future<Void> cancelEffects(SqlConnection tx, WorkOrder cancelled, String correlationId, Instant now,
+                                     List<String> systems) {
+    Future<Void> chain = Future.succeededFuture();
+    for (StartEffect effect : effects) {
+      chain = chain.compose(v -> effect.cancelled(tx, cancelled, correlationId, now))
+          .<Void>map(calls -> {
+            calls.forEach(call -> systems.add(call.externalSystem()));
+            return null;
+          });
+    }
+    return chain;
   }
 
   private Future<WorkOrder> lockExisting(SqlConnection tx, String erpWorkOrderId) {

@@ -20,6 +20,10 @@ import mraos.security.Authorization;
 import mraos.security.Caller;
 import mraos.security.ClientRule;
 import mraos.workorders.CompletionRequest;
+import mraos.workorders.StartEffect;
+import io.vertx.core.Future;
+
+import java.util.List;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -45,8 +49,9 @@ public final class WorkOrderRoutes implements ApiRoutes {
   public void mount(ApiContext api) {
     ClientRule readers = ClientRule.only("read MRAOS's work orders", api.config().security().knownClients());
     Pool pool = api.pool();
+    List<StartEffect> describers = StartEffects.load(api.vertx(), api.config());
     api.router().get("/api/v1/work-orders/:id").handler(Authorization.require(readers))
-        .handler(WORK_ORDER_ID.checkPathParam("id")).handler(ctx -> one(ctx, pool));
+        .handler(WORK_ORDER_ID.checkPathParam("id")).handler(ctx -> one(ctx, pool, describers));
     api.router().get("/api/v1/work-orders").handler(Authorization.require(readers)).handler(ctx -> list(ctx, pool));
 
     ClientRule supervisors = ClientRule.only("complete work orders", api.config().security().supervisorClients());
@@ -55,6 +60,7 @@ public final class WorkOrderRoutes implements ApiRoutes {
         .handler(WORK_ORDER_ID.checkPathParam("id")).handler(ctx -> complete(ctx, completion));
 
     PlantModel plant = PlantModel.load(api.config().plantModel());
+    List<StartEffect> effects = StartEffects.load(api.vertx(), api.config());
     api.router().post("/api/v1/work-orders/:id/start").handler(Authorization.require(supervisors))
         .handler(WORK_ORDER_ID.checkPathParam("id")).handler(ctx -> {
       JsonObject body = RequestBodies.jsonObject(ctx);
@@ -62,16 +68,20 @@ public final class WorkOrderRoutes implements ApiRoutes {
       if (!violations.isEmpty()) {
         throw ApiError.badRequest("The start request does not match the schema").details(violations);
       }
-      WorkOrderStart.request(pool, api.clock(), api.config(), plant, ctx.pathParam("id"), body.getString("machine_id"),
+      String id = ctx.pathParam("id");
+      WorkOrderStart.request(pool, api.clock(), api.config(), plant, effects, id, body.getString("machine_id"),
               body.getString("operator_id"), instant(body.getString("start_time")), CorrelationIds.of(ctx))
-          .onSuccess(messageId -> {
-            api.vertx().eventBus().publish(Addresses.outboundWakeUp(WorkOrderStart.MES), null);
-            Responses.json(ctx, 202, new JsonObject()
+          .compose(calls -> {
+            calls.stream().map(c -> c.externalSystem()).distinct()
+                .forEach(system -> api.vertx().eventBus().publish(Addresses.outboundWakeUp(system), null));
+            JsonObject answer = new JsonObject()
                 .put("status", "start_requested")
-                .put("mraos_work_order_id", ctx.pathParam("id"))
+                .put("mraos_work_order_id", id)
                 .put("message", "Start sent to the MES; the order is in progress once the MES confirms it")
-                .put("message_id", messageId));
+                .put("message_id", calls.get(0).messageId());
+            return StartEffects.answers(effects, id, answer);
           })
+          .onSuccess(answer -> Responses.json(ctx, 202, answer))
           .onFailure(ctx::fail);
     });
   }
@@ -121,12 +131,17 @@ public final class WorkOrderRoutes implements ApiRoutes {
     return dateTime == null ? null : OffsetDateTime.parse(dateTime).toInstant();
   }
 
-  private static void one(RoutingContext ctx, Pool pool) {
+  private static void one(RoutingContext ctx, Pool pool, List<StartEffect> effects) {
     String id = ctx.pathParam("id");
     WorkOrderStore.byId(pool, id)
-        .onSuccess(found -> found.ifPresentOrElse(
-            wo -> Responses.json(ctx, 200, wo.toJson()),
-            () -> ctx.fail(ApiError.notFound("Work order " + id + " is not known to MRAOS").with("mraos_work_order_id", id))))
+        .compose(found -> {
+          if (found.isEmpty()) {
+            return Future.<JsonObject>failedFuture(ApiError.notFound("Work order " + id + " is not known to MRAOS")
+                .with("mraos_work_order_id", id));
+          }
+          return StartEffects.described(effects, pool, id, found.get().toJson());
+        })
+        .onSuccess(json -> Responses.json(ctx, 200, json))
         .onFailure(ctx::fail);
   }
 

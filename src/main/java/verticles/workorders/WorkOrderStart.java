@@ -16,12 +16,15 @@ import mraos.outbound.OutboundMessage;
 import mraos.outbound.OutboundQueue;
 import mraos.outbound.OutboundRequest;
 import mraos.plant.PlantModel;
+import mraos.workorders.StartEffect;
 import mraos.workorders.WorkOrder;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Starting a work order (spec §4.2.2): a supervisor names the machine and the operator; MRAOS tells the MES through its
@@ -81,9 +84,13 @@ public final class WorkOrderStart implements DeliveryEffect {
     });
   }
 
-  /** Schedules the order on the machine and queues the MES call; returns the call's message id. */
-  public static Future<String> request(Pool pool, Clock clock, MraosConfig config, PlantModel plant, String workOrderId,
-                                       String machineId, String operatorId, Instant startTime, String correlationId) {
+  /**
+   * Schedules the order on the machine and queues the MES call, with what every {@link StartEffect} queues (e.g. the
+   * warehouse reservation), in one transaction; returns every call queued, the MES's first.
+   */
+  public static Future<List<OutboundRequest>> request(Pool pool, Clock clock, MraosConfig config, PlantModel plant,
+                                                      List<StartEffect> effects, String workOrderId, String machineId,
+                                                      String operatorId, Instant startTime, String correlationId) {
     PlantModel.Machine machine = plant.machine(machineId).orElseThrow(() -> ApiError.badRequest(
         "Machine " + machineId + " is not known to MRAOS").detail(new JsonObject().put("field", "machine_id")
         .put("message", "unknown machine")));
@@ -111,10 +118,18 @@ public final class WorkOrderStart implements DeliveryEffect {
       // the order's own correlation id (from ERP's webhook), so one id follows it to the MES and back to ERP
       OutboundRequest call = OutboundRequest.post(now, MES, INTEGRATION_TYPE, config.mesWorkOrderStartPath(), payload,
           workOrderId, order.correlationId() != null ? order.correlationId() : correlationId);
-      return tx.preparedQuery(SCHEDULE).execute(Tuple.of(workOrderId, machineId, operatorId, machine.lineId(), utc(now)))
+      List<OutboundRequest> calls = new ArrayList<>(List.of(call));
+      Future<?> chain = tx.preparedQuery(SCHEDULE).execute(Tuple.of(workOrderId, machineId, operatorId, machine.lineId(), utc(now)))
           .compose(v -> tx.preparedQuery(ASSIGN).execute(Tuple.of(workOrderId, operatorId, machineId, utc(now))))
-          .compose(v -> OutboundQueue.enqueue(tx, call, now))
-          .map(v -> call.messageId());
+          .compose(v -> OutboundQueue.enqueue(tx, call, now));
+      for (StartEffect effect : effects) {
+        chain = chain.compose(v -> WorkOrderStore.withBom(tx, List.of(order)))
+            .compose(withBom -> effect.started(tx, withBom.get(0), correlationId, now)).map(queued -> {
+              calls.addAll(queued);
+              return queued;
+            });
+      }
+      return chain.map(v -> calls);
     }));
   }
 

@@ -44,8 +44,10 @@ class ErpWorkOrderWebhookTest {
         Plant.material(doorPanel, "A-1234", "Door Panel"), Plant.material(hinge, "B-5678", "Hinge Assembly")));
     assertThat(materials.status()).as(materials.toString()).isEqualTo(200);
     // Inventory's stock levels, as its sync would leave them
-    node.db.exec("UPDATE materials SET on_hand_quantity = 500, allocated_quantity = 0 WHERE material_id = ?", doorPanel);
-    node.db.exec("UPDATE materials SET on_hand_quantity = 50, allocated_quantity = 0 WHERE material_id = ?", hinge);
+    node.db.exec("INSERT INTO material_stock (material_id, on_hand_quantity, allocated_quantity) VALUES (?, 500, 0)"
+        + " ON CONFLICT (material_id) DO UPDATE SET on_hand_quantity = EXCLUDED.on_hand_quantity, allocated_quantity = 0", doorPanel);
+    node.db.exec("INSERT INTO material_stock (material_id, on_hand_quantity, allocated_quantity) VALUES (?, 50, 0)"
+        + " ON CONFLICT (material_id) DO UPDATE SET on_hand_quantity = EXCLUDED.on_hand_quantity, allocated_quantity = 0", hinge);
   }
 
   @AfterAll
@@ -178,7 +180,8 @@ class ErpWorkOrderWebhookTest {
     String retired = Plant.unique("MAT-R");
     JsonObject material = Plant.material(retired, "R-1", "Retired Latch").put("is_active", false);
     assertThat(node.api.postJson(ErpRoutes.MATERIALS, erp, Plant.materials(material)).status()).isEqualTo(200);
-    node.db.exec("UPDATE materials SET on_hand_quantity = 1000 WHERE material_id = ?", retired);
+    node.db.exec("INSERT INTO material_stock (material_id, on_hand_quantity, allocated_quantity) VALUES (?, 1000, 0)"
+        + " ON CONFLICT (material_id) DO UPDATE SET on_hand_quantity = EXCLUDED.on_hand_quantity, allocated_quantity = 0", retired);
 
     Response response = node.api.postJson(PATH, erp, Plant.workOrderEvent("work_order.created", Plant.unique("WO-ERP"),
         Plant.bomLine(retired, "R-1", "Retired Latch", 10)));

@@ -213,7 +213,8 @@ class MaterialMasterTest {
     String partNumber = Plant.unique("L");
     assertSummary(postJson(Plant.materials(Plant.material(latch, partNumber, "Latch")), correlationId("corr_mat")),
         "success", 1, 1, 0, 0, 0);
-    node.db.exec("UPDATE materials SET on_hand_quantity = 1000 WHERE material_id = ?", latch);
+    node.db.exec("INSERT INTO material_stock (material_id, on_hand_quantity, allocated_quantity) VALUES (?, 1000, 0)"
+        + " ON CONFLICT (material_id) DO UPDATE SET on_hand_quantity = EXCLUDED.on_hand_quantity, allocated_quantity = 0", latch);
     JsonObject before = orderNeeding(latch, partNumber);
     assertThat(before.getJsonArray("validation_warnings")).isEqualTo(new JsonArray());
     String deactivation = correlationId("corr_mat_off");

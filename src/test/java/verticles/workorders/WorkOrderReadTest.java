@@ -49,7 +49,10 @@ class WorkOrderReadTest {
     Response materials = node.api.postJson(ErpRoutes.MATERIALS, erp, Plant.materials(
         Plant.material(panel, "A-1234", "Door Panel"), Plant.material(hinge, "B-5678", "Hinge Assembly")));
     assertThat(materials.status()).as(materials.toString()).isEqualTo(200);
-    node.db.exec("UPDATE materials SET on_hand_quantity = 100000 WHERE material_id IN (?, ?)", panel, hinge);
+    for (String material : new String[] {panel, hinge}) {
+      node.db.exec("INSERT INTO material_stock (material_id, on_hand_quantity, allocated_quantity) VALUES (?, 100000, 0)"
+        + " ON CONFLICT (material_id) DO UPDATE SET on_hand_quantity = EXCLUDED.on_hand_quantity, allocated_quantity = 0", material);
+    }
   }
 
   @AfterAll

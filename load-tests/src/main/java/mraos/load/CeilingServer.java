@@ -79,8 +79,12 @@ public final class CeilingServer extends VerticleBase {
   private static final AtomicLong ORDERS = new AtomicLong();
   private static final AtomicBoolean RELAY_STARTED = new AtomicBoolean();
   private static final String MATERIALS = """
-      INSERT INTO materials (material_id, part_number, part_name, on_hand_quantity)
-      VALUES ('LOAD-MAT-A', 'A-1234', 'Door Panel', 1000000), ('LOAD-MAT-B', 'B-5678', 'Hinge Assembly', 1000000)
+      WITH m AS (
+        INSERT INTO materials (material_id, part_number, part_name)
+        VALUES ('LOAD-MAT-A', 'A-1234', 'Door Panel'), ('LOAD-MAT-B', 'B-5678', 'Hinge Assembly')
+        ON CONFLICT (material_id) DO NOTHING)
+      INSERT INTO material_stock (material_id, on_hand_quantity)
+      VALUES ('LOAD-MAT-A', 1000000), ('LOAD-MAT-B', 1000000)
       ON CONFLICT (material_id) DO NOTHING""";
 
   public static void main(String[] args) throws Exception {
