@@ -21,8 +21,13 @@ public interface ScheduledJob {
 
   String name();
 
-  /** Integration type of its audit rows and of the failure kept when a run fails. */
-  String integrationType();
+  /**
+   * Integration type of its audit rows and of the failure kept when a run fails: by default its name with underscores
+   * ({@code erp-material-master-pull} → {@code erp_material_master_pull}).
+   */
+  default String integrationType() {
+    return name().replace('-', '_');
+  }
 
   /** Runs for the slot (the scheduled time, or now when run on demand); succeeds with a summary of what it did. */
   Future<JsonObject> run(Context context, Instant slot);

@@ -25,11 +25,6 @@ public final class MaterialMasterPull implements ScheduledJob {
   }
 
   @Override
-  public String integrationType() {
-    return INTEGRATION_TYPE;
-  }
-
-  @Override
   public Future<JsonObject> run(Context context, Instant slot) {
     MaterialMaster master = new MaterialMaster(context.pool(), context.clock());
     JsonObject totals = new JsonObject().put("pages", 0).put("received", 0).put("created", 0).put("updated", 0)

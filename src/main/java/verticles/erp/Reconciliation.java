@@ -65,11 +65,6 @@ public final class Reconciliation implements ScheduledJob {
   }
 
   @Override
-  public String integrationType() {
-    return INTEGRATION_TYPE;
-  }
-
-  @Override
   public Future<JsonObject> run(Context context, Instant slot) {
     Instant windowStart = slot.minus(Duration.ofHours(24));
     String correlationId = "reconciliation-" + slot.toEpochMilli();

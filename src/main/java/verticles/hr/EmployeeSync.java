@@ -34,11 +34,6 @@ public final class EmployeeSync implements ScheduledJob {
   }
 
   @Override
-  public String integrationType() {
-    return INTEGRATION_TYPE;
-  }
-
-  @Override
   public Future<JsonObject> run(Context context, Instant slot) {
     HrSettings settings = HrSettings.of(context.config());
     Instant started = context.clock().instant();

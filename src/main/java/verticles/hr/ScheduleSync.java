@@ -30,11 +30,6 @@ public final class ScheduleSync implements ScheduledJob {
   }
 
   @Override
-  public String integrationType() {
-    return INTEGRATION_TYPE;
-  }
-
-  @Override
   public Future<JsonObject> run(Context context, Instant slot) {
     HrSettings settings = HrSettings.of(context.config());
     Instant started = context.clock().instant();

@@ -48,11 +48,6 @@ public final class StockPull implements ScheduledJob {
   }
 
   @Override
-  public String integrationType() {
-    return INTEGRATION_TYPE;
-  }
-
-  @Override
   public Future<JsonObject> run(Context context, Instant slot) {
     return pull(context.vertx(), context.pool(), context.clock(), context.config(), null, "stock-pull-" + slot.toEpochMilli());
   }
